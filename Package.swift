@@ -1,0 +1,49 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "neural-recovery",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "neural-recovery", targets: ["neural-recovery"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries: CBLAS (OpenBLAS) and LAPACKE, from Debian's libopenblas-dev and liblapacke-dev.
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        // Dense column-major matrices and thin wrappers over BLAS-3 and LAPACK.
+        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        // Names shared by every layer: learned/planted model, formulation.
+        .target(name: "ModelKinds"),
+        // Counter-based random streams (Philox4x64-10) keyed per cell sample.
+        .target(name: "RandomStreams", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // SPEC §1: the data of one cell sample.
+        .target(name: "CellData", dependencies: ["LinearAlgebra", "RandomStreams", "ModelKinds"]),
+        // SPEC §2: the group-norm convex programs and their interior-point solver.
+        .target(name: "ConvexSolver", dependencies: ["LinearAlgebra", "ModelKinds"]),
+        // SPEC §3: non-convex training with hand-written gradients.
+        .target(name: "Training", dependencies: ["LinearAlgebra", "RandomStreams", "ModelKinds"]),
+        // SPEC §5: neural isometry conditions.
+        .target(name: "IsometryConditions", dependencies: ["LinearAlgebra"]),
+        // The JSON instance schema `neural-recovery-instance/1`.
+        .target(name: "InstanceFormat", dependencies: ["ModelKinds"]),
+        .executableTarget(
+            name: "neural-recovery",
+            dependencies: [
+                "CellData", "InstanceFormat", "LinearAlgebra", "ModelKinds", "RandomStreams", "ConvexSolver",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CellDataTests", dependencies: ["CellData", "LinearAlgebra", "RandomStreams", "ModelKinds"]),
+        .testTarget(name: "ConvexSolverTests", dependencies: ["ConvexSolver", "InstanceFormat", "LinearAlgebra", "ModelKinds"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "RandomStreams"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IsometryConditionsTests", dependencies: ["IsometryConditions", "LinearAlgebra"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CommandLineTests", dependencies: ["InstanceFormat", "CellData", "ModelKinds"]),
+    ]
+)
