@@ -37,6 +37,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (`make bench`): not part of the tool users run.
+        .executableTarget(
+            name: "neural-recovery-bench",
+            dependencies: [
+                "CellData", "InstanceFormat", "LinearAlgebra", "ModelKinds", "RandomStreams", "ConvexSolver", "Training",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CellDataTests", dependencies: ["CellData", "LinearAlgebra", "RandomStreams", "ModelKinds"]),

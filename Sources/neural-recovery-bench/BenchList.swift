@@ -1,0 +1,5 @@
+import ArgumentParser
+
+/// The benchmark subcommands.
+let benchList: [ParsableCommand.Type] = [
+]
