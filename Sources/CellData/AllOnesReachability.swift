@@ -41,7 +41,7 @@ public enum AllOnesReachability {
         a.append([Double](repeating: 1, count: n))
         var b = [Double](repeating: 0, count: n - d)
         b.append(1)
-        switch PhaseOneSimplex().solve(a: a, b: b) {
+        switch try PhaseOneSimplex().solve(a: a, b: b) {
         case .feasible(let s):
             let u = try LeastSquares(x, s).solution.storage
             let xu = x.times(u)
