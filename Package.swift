@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -28,6 +28,10 @@ let package = Package(
         .target(name: "Training", dependencies: ["LinearAlgebra", "RandomStreams", "ModelKinds"]),
         // SPEC §5: neural isometry conditions.
         .target(name: "IsometryConditions", dependencies: ["LinearAlgebra"]),
+        // Build-time SHA-256 of each module's sources (the pipeline's code fingerprints).
+        .executableTarget(name: "source-fingerprinter"),
+        .plugin(name: "SourceFingerprintPlugin", capability: .buildTool(), dependencies: ["source-fingerprinter"]),
+        .target(name: "CodeFingerprint", plugins: ["SourceFingerprintPlugin"]),
         // The JSON instance schema `neural-recovery-instance/1`.
         .target(name: "InstanceFormat", dependencies: ["ModelKinds"]),
         .executableTarget(
