@@ -32,12 +32,17 @@ let package = Package(
         .executableTarget(name: "source-fingerprinter"),
         .plugin(name: "SourceFingerprintPlugin", capability: .buildTool(), dependencies: ["source-fingerprinter"]),
         .target(name: "CodeFingerprint", plugins: ["SourceFingerprintPlugin"]),
+        // SPEC §4: what one cell sample computes (CellSpec → CellResult).
+        .target(name: "CellEvaluation", dependencies: ["CellData", "ConvexSolver", "Training", "IsometryConditions", "ModelKinds", "LinearAlgebra", "RandomStreams"]),
+        // Content-addressed, crash-safe store of task results.
+        .target(name: "TaskCache", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The JSON instance schema `neural-recovery-instance/1`.
         .target(name: "InstanceFormat", dependencies: ["ModelKinds"]),
         .executableTarget(
             name: "neural-recovery",
             dependencies: [
                 "CellData", "InstanceFormat", "LinearAlgebra", "ModelKinds", "RandomStreams", "ConvexSolver",
+                "CellEvaluation", "TaskCache", "CodeFingerprint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +61,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "RandomStreams"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IsometryConditionsTests", dependencies: ["IsometryConditions", "LinearAlgebra"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TaskCacheTests", dependencies: ["TaskCache"]),
         .testTarget(name: "CommandLineTests", dependencies: ["InstanceFormat", "CellData", "ModelKinds"]),
     ]
 )

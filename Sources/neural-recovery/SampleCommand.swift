@@ -4,6 +4,7 @@ import Foundation
 import InstanceFormat
 import LinearAlgebra
 import ModelKinds
+import TaskCache
 
 extension PlantedModel: ExpressibleByArgument {}
 extension LearnedModel: ExpressibleByArgument {}
