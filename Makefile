@@ -1,0 +1,57 @@
+# neural-recovery — build, test and regenerate the paper's figures.
+# `make figures` and `make test` work as the first command on a fresh machine with the Swift
+# toolchain and apt: `deps` installs the Debian packages the build links against.
+
+SWIFT        ?= swift
+CONFIG       ?= release
+BIN          := .build/$(CONFIG)/neural-recovery
+DEBIAN_DEPS  := libopenblas-dev liblapacke-dev
+SCALE        ?= full
+
+.PHONY: all deps build test figures bench bench-peer fixtures clean help
+
+all: build
+
+help:
+	@echo "make figures        build, then regenerate every figure under outputs/ (SCALE=smoke for a quick look)"
+	@echo "make test           install dependencies, then run the test suite"
+	@echo "make build          release build of the neural-recovery tool"
+	@echo "make deps           install the Debian packages (OpenBLAS, LAPACKE) when missing"
+	@echo "make bench          solver and training benchmarks"
+	@echo "make bench-peer     the same instances solved by CVXPY + Clarabel, side by side"
+	@echo "make fixtures       regenerate the NumPy test fixtures (needs python3 with numpy)"
+
+# Installs the system libraries when missing; does nothing when they are there.
+deps:
+	@missing=""; for p in $(DEBIAN_DEPS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "installing Debian packages:$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
+	else echo "error: need root (or sudo) to install:$$missing — run: apt-get install$$missing" >&2; exit 1; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "error: apt-get not found; install OpenBLAS and LAPACKE development files for your system:$$missing" >&2; exit 1; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null \
+	  || { echo "error: apt-get could not install$$missing" >&2; exit 1; }
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+test: deps
+	$(SWIFT) test
+
+figures: build
+	@if ls experiments/*.yaml >/dev/null 2>&1; then \
+	  $(BIN) run --scale $(SCALE) experiments/*.yaml; \
+	else \
+	  echo "no manifests under experiments/ yet: nothing to render (the pipeline lands with the manifests)"; \
+	fi
+
+fixtures:
+	python3 tools/make_linalg_fixtures.py
+	python3 tools/make_philox_fixtures.py
+
+clean:
+	rm -rf .build

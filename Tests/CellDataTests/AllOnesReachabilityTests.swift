@@ -1,0 +1,84 @@
+import CellData
+import Foundation
+import LinearAlgebra
+import RandomStreams
+import Testing
+
+/// Wendel (1962): n points drawn from a symmetric distribution in general position in R^d lie in
+/// a common half-space with probability 2^{1−n} Σ_{k<d} C(n−1, k).
+func wendel(n: Int, d: Int) -> Double {
+    var sum = 0.0
+    var binomial = 1.0  // C(n−1, 0)
+    for k in 0..<min(d, n) {
+        sum += binomial
+        binomial = binomial * Double(n - 1 - k) / Double(k + 1)
+    }
+    return min(1, sum * pow(2, Double(1 - n)))
+}
+
+@Suite struct AllOnesReachabilityTests {
+    @Test func positiveColumnIsReachable() throws {
+        let stream = CellStreams(identity: "positive-column").stream(for: .design)
+        var x = Matrix(rows: 20, cols: 4)
+        for i in 0..<20 {
+            for j in 0..<4 { x[i, j] = stream.nextNormal() }
+            x[i, 2] = abs(x[i, 2]) + 0.1
+        }
+        let evidence = try AllOnesReachability.decide(x)
+        guard case .direction(let u) = evidence else {
+            Issue.record("expected a direction, got \(evidence)")
+            return
+        }
+        #expect(x.times(u).allSatisfy { $0 >= -1e-12 })
+    }
+
+    @Test func plusMinusIdentityIsNotReachable() throws {
+        let d = 5
+        var x = Matrix(rows: 2 * d, cols: d)
+        for i in 0..<d {
+            x[i, i] = 1
+            x[d + i, i] = -1
+        }
+        let evidence = try AllOnesReachability.decide(x)
+        guard case .positiveLeftNullVector(let lambda) = evidence else {
+            Issue.record("expected a certificate, got \(evidence)")
+            return
+        }
+        #expect(lambda.allSatisfy { $0 > 0 })
+        #expect(Vector.norm(x.times(lambda, .transpose)) < 1e-10)
+    }
+
+    @Test func fewerSamplesThanFeaturesIsReachable() throws {
+        let stream = CellStreams(identity: "wide").stream(for: .design)
+        let x = Matrix(rows: 4, cols: 9, columnMajor: stream.normals(36))
+        #expect(try AllOnesReachability.decide(x) == .rankDeficient(rank: 4))
+    }
+
+    @Test func rankDeficientTallIsReachable() throws {
+        let stream = CellStreams(identity: "rank-deficient").stream(for: .design)
+        let a = Matrix(rows: 30, cols: 2, columnMajor: stream.normals(60))
+        let b = Matrix(rows: 2, cols: 5, columnMajor: stream.normals(10))
+        #expect(try AllOnesReachability.decide(a * b) == .rankDeficient(rank: 2))
+    }
+
+    @Test(arguments: [(20, 10), (30, 10), (12, 4)])
+    func randomGaussianFractionMatchesWendel(_ size: (Int, Int)) throws {
+        let (n, d) = size
+        let trials = 200
+        var reachable = 0
+        for t in 0..<trials {
+            let stream = CellStreams(identity: "wendel-\(n)-\(d)-\(t)").stream(for: .design)
+            let x = Matrix(rows: n, cols: d, columnMajor: stream.normals(n * d))
+            if try AllOnesReachability.isReachable(x) { reachable += 1 }
+        }
+        let p = wendel(n: n, d: d)
+        let fraction = Double(reachable) / Double(trials)
+        let sigma = (p * (1 - p) / Double(trials)).squareRoot()
+        #expect(abs(fraction - p) <= 4 * sigma + 1e-9, "n=\(n) d=\(d): fraction \(fraction), Wendel \(p)")
+    }
+
+    @Test func wendelFormulaSanity() {
+        #expect(abs(wendel(n: 20, d: 10) - 0.5) < 1e-12)
+        #expect(wendel(n: 5, d: 10) == 1)
+    }
+}
