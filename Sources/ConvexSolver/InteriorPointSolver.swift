@@ -125,6 +125,12 @@ struct IterationState {
             let feasible = metrics.primalResidual <= settings.feasibilityTolerance * (1 + bNorm)
                 && metrics.coneResidual <= settings.feasibilityTolerance * (1 + hNorm)
                 && metrics.dualResidual <= settings.feasibilityTolerance * (1 + cNorm)
+            if settings.verbose {
+                let line = String(format: "%3d pcost %+.10e dcost %+.10e gap %.2e pres %.2e cres %.2e dres %.2e tau %.2e kappa %.2e\n",
+                                  iterations, metrics.primalCost, metrics.dualCost, metrics.gap, metrics.primalResidual,
+                                  metrics.coneResidual, metrics.dualResidual, tau, kappa)
+                FileHandle.standardError.write(line.data(using: .utf8)!)
+            }
             if feasible && (metrics.gap <= settings.gapToleranceAbsolute || gapRel <= settings.gapToleranceRelative) {
                 return .solved
             }
@@ -195,6 +201,9 @@ struct IterationState {
                 let step = try direction(eta: 1 - sigma, ds: target, dkappa: dk)
                 let alphaMax = stepLength(step.ds, step.dz, step.dtau, step.dkappa)
                 let alpha = min(1, settings.stepFraction * alphaMax)
+                if settings.verbose {
+                    FileHandle.standardError.write(String(format: "    sigma %.2e alpha_aff %.2e alpha %.2e\n", sigma, alphaAff, alpha).data(using: .utf8)!)
+                }
                 if !(alpha > 1e-12) { return .numericalError }
                 for i in 0..<nx { x[i] += alpha * step.dx[i] }
                 for i in 0..<n { y[i] += alpha * step.dy[i] }
@@ -202,6 +211,7 @@ struct IterationState {
                 tau += alpha * step.dtau
                 kappa += alpha * step.dkappa
             } catch {
+                if settings.verbose { FileHandle.standardError.write("newton system failed: \(error)\n".data(using: .utf8)!) }
                 return .numericalError
             }
         }

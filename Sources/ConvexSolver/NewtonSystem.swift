@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 
 /// The Newton system of the interior-point method,
@@ -45,7 +46,7 @@ final class NewtonSystem {
         var bop = [[Int]](repeating: [], count: prog.patterns.count)
         for (k, b) in prog.blocks.enumerated() { bop[b.pattern].append(k) }
         blocksOfPattern = bop
-        factors = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: (1 + $0.dim) * (1 + $0.dim)) }
+        factors = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim * $0.dim) }
         schur = [Double](repeating: 0, count: n * n)
         scaling = NTScaling(identity: geometry)
     }
@@ -148,49 +149,65 @@ final class NewtonSystem {
         }
     }
 
-    /// Forms and factors H = W⁻² + [0 0; 0 TᵀXᵀΛXT] of a block with ReLU cones and adds
-    /// (H⁻¹)_ww = (L₂₂L₂₂ᵀ)⁻¹ to `kSum`.
+    /// Factors a block with ReLU cones. With t eliminated first, H = W⁻² + [0 0; 0 TᵀXᵀΛXT] reduces to
+    /// S = TᵀXᵀΛXT + η⁻²I − γ w̄₁w̄₁ᵀ, γ = 2η⁻²/(1 + 2‖w̄₁‖²) (using w̄ᵀJw̄ = 1), formed directly:
+    /// eliminating t numerically from W⁻² = η⁻²(2ggᵀ − J) would cancel catastrophically near the
+    /// cone boundary. Stores the Cholesky factor of S and adds (H⁻¹)_ww = S⁻¹ to `kSum`.
     private func factorBlock(_ k: Int, kSum: UnsafeMutablePointer<Double>?) throws {
         let blk = prog.blocks[k]
         let pat = prog.patterns[blk.pattern]
-        let n = prog.n, d = prog.d, r = blk.dim, m = r + 1
-        guard let lp = blk.lp else { return }
-        var hmat = [Double](repeating: 0, count: m * m)
-        if r > 0 {
-            // XᵀΛX with Λ = z/s = 1/diag² on the block's ReLU rows.
-            var xs = [Double](repeating: 0, count: n * d)
-            for j in 0..<d {
-                for i in 0..<n { xs[i + j * n] = prog.X[i + j * n] / scaling.diag[lp + i] }
+        let n = prog.n, d = prog.d, r = blk.dim
+        guard let lp = blk.lp, r > 0 else { return }
+        // XᵀΛX with Λ = z/s = 1/diag² on the block's ReLU rows.
+        var xs = [Double](repeating: 0, count: n * d)
+        for j in 0..<d {
+            for i in 0..<n { xs[i + j * n] = prog.X[i + j * n] / scaling.diag[lp + i] }
+        }
+        var cmat = [Double](repeating: 0, count: d * d)
+        xs.withUnsafeBufferPointer { xp in
+            cmat.withUnsafeMutableBufferPointer { cp in
+                RawKernels.syrkLower(.transpose, n: d, k: n, alpha: 1, a: xp.baseAddress!, lda: n, beta: 0,
+                                     c: cp.baseAddress!, ldc: d)
             }
-            var cmat = [Double](repeating: 0, count: d * d)
-            xs.withUnsafeBufferPointer { xp in
-                cmat.withUnsafeMutableBufferPointer { cp in
-                    RawKernels.syrkLower(.transpose, n: d, k: n, alpha: 1, a: xp.baseAddress!, lda: n, beta: 0,
-                                         c: cp.baseAddress!, ldc: d)
-                }
-            }
+        }
+        if let t = pat.map {
             for j in 0..<d { for i in (j + 1)..<max(j + 1, d) { cmat[j + i * d] = cmat[i + j * d] } }
-            if let t = pat.map { cmat = congruenceTranspose(t, rows: d, cols: r, cmat) }
-            for j in 0..<r { for i in j..<r { hmat[(i + 1) + (j + 1) * m] = cmat[i + j * r] } }
+            cmat = congruenceTranspose(t, rows: d, cols: r, cmat)
         }
-        // W⁻² = η⁻²(2 g gᵀ − J), g = J w̄.
         let ie2 = 1 / (scaling.eta[k] * scaling.eta[k])
-        var g = [Double](repeating: 0, count: m)
-        g[0] = scaling.wbar[blk.soc]
-        for j in 1..<max(1, m) { g[j] = -scaling.wbar[blk.soc + j] }
-        for j in 0..<m {
-            for i in j..<m { hmat[i + j * m] += ie2 * 2 * g[i] * g[j] }
-            hmat[j + j * m] += ie2 * (j == 0 ? -1 : 1)
+        var w1sq = 0.0
+        for j in 1...r { w1sq += scaling.wbar[blk.soc + j] * scaling.wbar[blk.soc + j] }
+        let gamma = 2 * ie2 / (1 + 2 * w1sq)
+        var smat = [Double](repeating: 0, count: r * r)
+        for j in 0..<r {
+            let wj = scaling.wbar[blk.soc + 1 + j]
+            for i in j..<r { smat[i + j * r] = cmat[i + j * r] - gamma * scaling.wbar[blk.soc + 1 + i] * wj }
+            smat[j + j * r] += ie2
         }
-        try hmat.withUnsafeMutableBufferPointer { hp in
-            try RawKernels.choleskyLower(n: m, a: hp.baseAddress!, lda: m)
+        var factor = smat
+        var shift = 0.0
+        var maxDiag = 0.0
+        for j in 0..<r { maxDiag = max(maxDiag, smat[j + j * r]) }
+        while true {
+            do {
+                try factor.withUnsafeMutableBufferPointer { hp in
+                    try RawKernels.choleskyLower(n: r, a: hp.baseAddress!, lda: r)
+                }
+                break
+            } catch {
+                // Not numerically positive definite: retry with a small diagonal shift (the
+                // iterative refinement of the Newton system corrects the perturbation).
+                shift = shift == 0 ? 1e-14 * maxDiag : shift * 100
+                if shift > 1e-6 * maxDiag { throw error }
+                factor = smat
+                for j in 0..<r { factor[j + j * r] += shift }
+            }
         }
-        factors[k] = hmat
-        guard let kSum, r > 0 else { return }
-        var l22 = [Double](repeating: 0, count: r * r)
-        for j in 0..<r { for i in j..<r { l22[i + j * r] = hmat[(i + 1) + (j + 1) * m] } }
-        try l22.withUnsafeMutableBufferPointer { lp in try RawKernels.choleskyInverse(n: r, l: lp.baseAddress!, ldl: r) }
-        for j in 0..<r { for i in j..<r { kSum[i + j * r] += l22[i + j * r] } }
+        factors[k] = factor
+        guard let kSum else { return }
+        var inv = factor
+        try inv.withUnsafeMutableBufferPointer { lp in try RawKernels.choleskyInverse(n: r, l: lp.baseAddress!, ldl: r) }
+        for j in 0..<r { for i in j..<r { kSum[i + j * r] += inv[i + j * r] } }
     }
 
     /// T K Tᵀ for T rows×cols, K cols×cols (full): a rows×rows full matrix.
@@ -293,12 +310,28 @@ final class NewtonSystem {
         for (k, blk) in prog.blocks.enumerated() {
             let m = blk.dim + 1
             if blk.lp != nil {
-                try factors[k].withUnsafeBufferPointer { lp in
-                    try out.withUnsafeMutableBufferPointer { op in
-                        try RawKernels.choleskySolve(n: m, nrhs: 1, l: lp.baseAddress!, ldl: m,
-                                                     b: op.baseAddress! + blk.x, ldb: m)
+                // x_w = S⁻¹(f_w − ρ f_t), x_t = f_t/h_tt − ρᵀx_w with h_tt = η⁻²(1 + 2‖w̄₁‖²),
+                // ρ = h_tw/h_tt = −2 w̄₀ w̄₁/(1 + 2‖w̄₁‖²).
+                let r = blk.dim
+                let o = blk.soc
+                var w1sq = 0.0
+                for j in 1..<m { w1sq += scaling.wbar[o + j] * scaling.wbar[o + j] }
+                let denom = 1 + 2 * w1sq
+                let htt = denom / (scaling.eta[k] * scaling.eta[k])
+                let ft = f[blk.x]
+                let rhoScale = -2 * scaling.wbar[o] / denom
+                for j in 1..<m { out[blk.x + j] = f[blk.x + j] - rhoScale * scaling.wbar[o + j] * ft }
+                if r > 0 {
+                    try factors[k].withUnsafeBufferPointer { lp in
+                        try out.withUnsafeMutableBufferPointer { op in
+                            try RawKernels.choleskySolve(n: r, nrhs: 1, l: lp.baseAddress!, ldl: r,
+                                                         b: op.baseAddress! + blk.x + 1, ldb: r)
+                        }
                     }
                 }
+                var rx = 0.0
+                for j in 1..<m { rx += rhoScale * scaling.wbar[o + j] * out[blk.x + j] }
+                out[blk.x] = ft / htt - rx
             } else {
                 // W² f = η²(2 w̄ (w̄ᵀf) − J f).
                 let e2 = scaling.eta[k] * scaling.eta[k]
@@ -379,6 +412,9 @@ final class NewtonSystem {
             for i in 0..<prog.n { ey[i] -= ax[i] }
             for i in 0..<prog.ns { ez[i] -= gx[i] - w2dz[i] }
             let err = max(Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez))
+            if settings.verbose {
+                FileHandle.standardError.write(String(format: "      refine err %.2e (x %.2e y %.2e z %.2e) rhs %.2e\n", err, Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez), rhsNorm).data(using: .utf8)!)
+            }
             if err <= 1e-14 * rhsNorm || err >= 0.5 * lastErr { break }
             lastErr = err
             let (cx, cy, cz) = try solveOnce(ex, ey, ez)

@@ -2,11 +2,11 @@
 /// to the accuracy recovery checks need (weights compared at 1e−4 max-abs).
 public struct SolverSettings: Sendable, Equatable {
     /// Stop when primal and dual residuals, relative to `1 + ‖b‖` and `1 + ‖c‖`, are below this. Default 1e−9.
-    public var feasibilityTolerance: Double = 1e-9
+    public var feasibilityTolerance: Double = 1e-8
     /// Absolute duality-gap tolerance. Default 1e−9.
-    public var gapToleranceAbsolute: Double = 1e-9
+    public var gapToleranceAbsolute: Double = 1e-8
     /// Duality gap relative to `max(1, min(|primal|, |dual|))`. Default 1e−9.
-    public var gapToleranceRelative: Double = 1e-9
+    public var gapToleranceRelative: Double = 1e-8
     /// Tolerance of the infeasibility certificates (normalised Farkas residual). Default 1e−9.
     public var infeasibilityTolerance: Double = 1e-9
     /// Iteration limit. Default 100.
@@ -18,6 +18,9 @@ public struct SolverSettings: Sendable, Equatable {
     /// Static regularisation added, relative to the largest diagonal entry, to the n×n Schur
     /// complement before its Cholesky factorization (undone by iterative refinement). Default 1e−13.
     public var schurRegularization: Double = 1e-13
+
+    /// Print one line per iteration to standard error. Default false.
+    public var verbose: Bool = false
 
     /// The defaults listed above.
     public init() {}
