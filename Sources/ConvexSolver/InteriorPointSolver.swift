@@ -153,6 +153,9 @@ struct IterationState {
             guard let w = NTScaling(geometry: geometry, s: s, z: z) else { return .numericalError }
             do {
                 try system.factor(w)
+                if settings.verbose {
+                    FileHandle.standardError.write(String(format: "    schur consistency %.2e\n", try system.schurConsistency()).data(using: .utf8)!)
+                }
                 let mu = (dot(s, z) + tau * kappa) / (nu + 1)
                 let (x2, y2, z2) = try system.solve(prog.c.map { -$0 }, prog.b, prog.h)
                 let denom2 = dot(prog.c, x2) + dot(prog.b, y2) + dot(prog.h, z2)

@@ -28,6 +28,29 @@ final class NewtonSystem {
     /// Cholesky factor of the regularised Schur complement.
     private var schur: [Double]
     private(set) var scaling: NTScaling
+    /// The unfactored Schur complement of the last factorization (kept only in verbose mode, for checks).
+    private var assembled: [Double] = []
+
+    /// Verbose-mode check: max |M e_j − A H⁻¹ Aᵀ e_j| / max|M| over a few columns j.
+    func schurConsistency() throws -> Double {
+        let n = prog.n
+        guard assembled.count == n * n else { return .nan }
+        var worst = 0.0
+        var scale = 0.0
+        for v in assembled { scale = max(scale, abs(v)) }
+        for j in stride(from: 0, to: n, by: max(1, n / 5)) {
+            var e = [Double](repeating: 0, count: n)
+            e[j] = 1
+            var aty = [Double](repeating: 0, count: prog.nx)
+            prog.adjoint(y: e, z: nil, into: &aty)
+            let h = try applyHInverse(aty)
+            var ax = [Double](repeating: 0, count: n)
+            var gx = [Double](repeating: 0, count: prog.ns)
+            prog.forward(h, ax: &ax, gx: &gx)
+            for i in j..<n { worst = max(worst, abs(ax[i] - assembled[i + j * n])) }
+        }
+        return worst / scale
+    }
 
     init(prog: ProgramBlocks, geometry: ConeGeometry, settings: SolverSettings) {
         self.prog = prog
@@ -89,9 +112,24 @@ final class NewtonSystem {
             }
             var maxDiag = 0.0
             for i in 0..<n { maxDiag = max(maxDiag, M[i + i * n]) }
-            let reg = settings.schurRegularization * max(maxDiag, 1e-300)
-            for i in 0..<n { M[i + i * n] += reg }
-            try RawKernels.choleskyLower(n: n, a: M, lda: n)
+            // Cholesky of M; when M is numerically singular (e.g. a row no pattern reaches), retry with
+            // a growing diagonal shift. Iterative refinement in `solve` corrects for the shift.
+            var shift = settings.schurRegularization * max(maxDiag, 1e-300)
+            var copy = [Double](repeating: 0, count: n * n)
+            for i in 0..<(n * n) { copy[i] = M[i] }
+            if settings.verbose { assembled = copy }
+            for i in 0..<n { M[i + i * n] += shift }
+            while true {
+                do {
+                    try RawKernels.choleskyLower(n: n, a: M, lda: n)
+                    break
+                } catch {
+                    shift = shift == 0 ? 1e-14 * max(maxDiag, 1e-300) : shift * 100
+                    if shift > 1e-4 * max(maxDiag, 1e-300) { throw error }
+                    for i in 0..<(n * n) { M[i] = copy[i] }
+                    for i in 0..<n { M[i + i * n] += shift }
+                }
+            }
         }
         schur = m
     }
@@ -415,7 +453,7 @@ final class NewtonSystem {
             if settings.verbose {
                 FileHandle.standardError.write(String(format: "      refine err %.2e (x %.2e y %.2e z %.2e) rhs %.2e\n", err, Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez), rhsNorm).data(using: .utf8)!)
             }
-            if err <= 1e-14 * rhsNorm || err >= 0.5 * lastErr { break }
+            if err <= 1e-14 * rhsNorm || err >= 0.9 * lastErr { break }
             lastErr = err
             let (cx, cy, cz) = try solveOnce(ex, ey, ez)
             for i in 0..<prog.nx { dx[i] += cx[i] }

@@ -13,11 +13,12 @@ public struct SolverSettings: Sendable, Equatable {
     public var maxIterations: Int = 100
     /// Fraction of the distance to the cone boundary a step may travel. Default 0.99.
     public var stepFraction: Double = 0.99
-    /// Iterative-refinement steps allowed per Newton solve. Default 4.
-    public var refinementSteps: Int = 4
+    /// Iterative-refinement steps allowed per Newton solve. Default 6.
+    public var refinementSteps: Int = 6
     /// Static regularisation added, relative to the largest diagonal entry, to the n×n Schur
-    /// complement before its Cholesky factorization (undone by iterative refinement). Default 1e−13.
-    public var schurRegularization: Double = 1e-13
+    /// complement before its Cholesky factorization (undone by iterative refinement). Default 0:
+    /// a shift (from 1e−14 up to 1e−4 relative) is added only when the Cholesky factorization fails.
+    public var schurRegularization: Double = 0
 
     /// Print one line per iteration to standard error. Default false.
     public var verbose: Bool = false
