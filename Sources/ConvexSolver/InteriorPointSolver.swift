@@ -175,9 +175,14 @@ struct IterationState {
                     for i in 0..<nx { dx[i] += dtau * x2[i] }
                     for i in 0..<n { dy[i] += dtau * y2[i] }
                     for i in 0..<ns { dz[i] += dtau * z2[i] }
-                    let w2dz = w.apply(dz, power: 2)
-                    var ds = wli
-                    for i in 0..<ns { ds[i] -= w2dz[i] }
+                    // Δs from the linearised cone equation G Δx + Δs − h Δτ = −η r_z, so that the
+                    // primal cone residual falls exactly by the step (the Newton solve's error then goes into
+                    // the centrality, which the next iterations correct).
+                    var gdx = [Double](repeating: 0, count: ns)
+                    var adx = [Double](repeating: 0, count: n)
+                    prog.forward(dx, ax: &adx, gx: &gdx)
+                    var ds = [Double](repeating: 0, count: ns)
+                    for i in 0..<ns { ds[i] = -eta * rz[i] - gdx[i] + prog.h[i] * dtau }
                     let dkappa = (dk - kappa * dtau) / tau
                     return (dx, dy, dz, ds, dtau, dkappa)
                 }

@@ -30,6 +30,22 @@ final class NewtonSystem {
     private(set) var scaling: NTScaling
     /// The unfactored Schur complement of the last factorization (kept only in verbose mode, for checks).
     private var assembled: [Double] = []
+    /// Per block with ReLU cones: (H⁻¹)_ww = S₀⁻¹ + c q qᵀ; `factors` holds chol(S₀), these q and c.
+    private var rankOneQ: [[Double]]
+    private var rankOneC: [Double]
+    /// Rank-one terms of M too large to add to it without ruining its conditioning (blocks on the
+    /// boundary of their cone near the optimum): M = M₀ + V Vᵀ, handled by Sherman–Morrison–Woodbury.
+    private var candidates: [(weight: Double, column: [Double])] = []
+    private var bigColumns: [Double] = []
+    private var bigCount = 0
+    /// M₀⁻¹ V (n × bigCount).
+    private var bigSolved: [Double] = []
+    /// Cholesky factor of I + Vᵀ M₀⁻¹ V.
+    private var capacitance: [Double] = []
+    /// A rank-one term c·v vᵀ goes to V when its weight exceeds this multiple of the block's base scale.
+    private let bigThreshold = 100.0
+    /// At most this many columns in V; smaller ones are added to M₀.
+    private let maxBigColumns = 64
 
     /// Verbose-mode check: max |M e_j − A H⁻¹ Aᵀ e_j| / max|M| over a few columns j.
     func schurConsistency() throws -> Double {
@@ -72,6 +88,33 @@ final class NewtonSystem {
         factors = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim * $0.dim) }
         schur = [Double](repeating: 0, count: n * n)
         scaling = NTScaling(identity: geometry)
+        rankOneQ = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim) }
+        rankOneC = [Double](repeating: 0, count: prog.blocks.count)
+    }
+
+    /// hᵢ ∘ (X Tᵢ q) for pattern i (an n-vector).
+    private func maskedImage(pattern i: Int, _ q: [Double]) -> [Double] {
+        let n = prog.n, d = prog.d
+        let pat = prog.patterns[i]
+        var tq = q
+        if let t = pat.map {
+            tq = [Double](repeating: 0, count: d)
+            t.withUnsafeBufferPointer { tp in
+                q.withUnsafeBufferPointer { qp in
+                    tq.withUnsafeMutableBufferPointer { op in
+                        RawKernels.gemv(.none, m: d, n: pat.rank, alpha: 1, a: tp.baseAddress!, lda: d, x: qp.baseAddress!,
+                                        beta: 0, y: op.baseAddress!)
+                    }
+                }
+            }
+        }
+        var out = [Double](repeating: 0, count: n)
+        for i2 in pat.active {
+            var v = 0.0
+            for j in 0..<d { v += prog.X[i2 + j * n] * tq[j] }
+            out[i2] = v
+        }
+        return out
     }
 
     // MARK: Factorization
@@ -82,6 +125,7 @@ final class NewtonSystem {
         scaling = w
         let n = prog.n, d = prog.d
         var m = [Double](repeating: 0, count: n * n)
+        candidates.removeAll(keepingCapacity: true)
         try m.withUnsafeMutableBufferPointer { mp in
             let M = mp.baseAddress!
             addClosedFormBlocks(M)
@@ -110,14 +154,33 @@ final class NewtonSystem {
                 let add = res.scale * res.scale * e * e / 4
                 for i in 0..<n { M[i + i * n] += add }
             }
+            // The largest rank-one terms stay outside M₀ (as V); the rest are added to it.
+            candidates.sort { $0.weight > $1.weight }
+            bigCount = min(candidates.count, maxBigColumns)
+            bigColumns = [Double](repeating: 0, count: n * bigCount)
+            for (c, cand) in candidates.enumerated() {
+                if c < bigCount {
+                    for i in 0..<n { bigColumns[i + c * n] = cand.column[i] }
+                } else {
+                    for j in 0..<n where cand.column[j] != 0 {
+                        let vj = cand.column[j]
+                        for i in j..<n { M[i + j * n] += cand.column[i] * vj }
+                    }
+                }
+            }
             var maxDiag = 0.0
             for i in 0..<n { maxDiag = max(maxDiag, M[i + i * n]) }
-            // Cholesky of M; when M is numerically singular (e.g. a row no pattern reaches), retry with
+            // Cholesky of M₀; when M is numerically singular (e.g. a row no pattern reaches), retry with
             // a growing diagonal shift. Iterative refinement in `solve` corrects for the shift.
             var shift = settings.schurRegularization * max(maxDiag, 1e-300)
             var copy = [Double](repeating: 0, count: n * n)
             for i in 0..<(n * n) { copy[i] = M[i] }
-            if settings.verbose { assembled = copy }
+            if settings.verbose {
+                assembled = copy
+                for c in 0..<bigCount {
+                    for j in 0..<n { for i in j..<n { assembled[i + j * n] += bigColumns[i + c * n] * bigColumns[j + c * n] } }
+                }
+            }
             for i in 0..<n { M[i + i * n] += shift }
             while true {
                 do {
@@ -132,6 +195,28 @@ final class NewtonSystem {
             }
         }
         schur = m
+        // Woodbury: M⁻¹ = M₀⁻¹ − M₀⁻¹V (I + VᵀM₀⁻¹V)⁻¹ VᵀM₀⁻¹.
+        if bigCount > 0 {
+            let k = bigCount
+            bigSolved = bigColumns
+            try schur.withUnsafeBufferPointer { sp in
+                try bigSolved.withUnsafeMutableBufferPointer { bp in
+                    try RawKernels.choleskySolve(n: n, nrhs: k, l: sp.baseAddress!, ldl: n, b: bp.baseAddress!, ldb: n)
+                }
+            }
+            var cap = [Double](repeating: 0, count: k * k)
+            bigColumns.withUnsafeBufferPointer { vp in
+                bigSolved.withUnsafeBufferPointer { wp in
+                    cap.withUnsafeMutableBufferPointer { cp in
+                        RawKernels.gemm(.transpose, .none, m: k, n: k, k: n, alpha: 1, a: vp.baseAddress!, lda: n,
+                                        b: wp.baseAddress!, ldb: n, beta: 0, c: cp.baseAddress!, ldc: k)
+                    }
+                }
+            }
+            for i in 0..<k { cap[i + i * k] += 1 }
+            try cap.withUnsafeMutableBufferPointer { cp in try RawKernels.choleskyLower(n: k, a: cp.baseAddress!, lda: k) }
+            capacitance = cap
+        }
     }
 
     /// Blocks without ReLU cones and without a map: M += XXᵀ ∘ (Hm diag(η²) Hmᵀ) + Σ a aᵀ,
@@ -170,6 +255,16 @@ final class NewtonSystem {
         }
         let root2 = 2.0.squareRoot()
         for col in 0..<kc { for i in 0..<n { a[i + col * n] *= root2 * hm[i + col * n] } }
+        // Blocks near their cone boundary (2‖w̄₁‖² large) go to V instead of M₀.
+        for (col, k) in simple.enumerated() {
+            let blk = prog.blocks[k]
+            var w1sq = 0.0
+            for j in 0..<blk.dim { w1sq += scaling.wbar[blk.soc + 1 + j] * scaling.wbar[blk.soc + 1 + j] }
+            if 2 * w1sq > bigThreshold {
+                candidates.append((2 * w1sq, Array(a[(col * n)..<((col + 1) * n)])))
+                for i in 0..<n { a[i + col * n] = 0 }
+            }
+        }
         a.withUnsafeBufferPointer { ap in
             RawKernels.syrkLower(.none, n: n, k: kc, alpha: 1, a: ap.baseAddress!, lda: n, beta: 1, c: M, ldc: n)
         }
@@ -180,17 +275,22 @@ final class NewtonSystem {
         let blk = prog.blocks[k]
         let r = blk.dim
         let e2 = scaling.eta[k] * scaling.eta[k]
-        for j in 0..<r {
-            let wj = scaling.wbar[blk.soc + 1 + j]
-            kmat[j + j * r] += e2
-            for i in j..<r { kmat[i + j * r] += 2 * e2 * scaling.wbar[blk.soc + 1 + i] * wj }
+        let w1 = Array(scaling.wbar[(blk.soc + 1)..<(blk.soc + 1 + r)])
+        let w1sq = w1.reduce(0) { $0 + $1 * $1 }
+        for j in 0..<r { kmat[j + j * r] += e2 }
+        if 2 * w1sq > bigThreshold {
+            let col = maskedImage(pattern: blk.pattern, w1).map { $0 * (2 * e2).squareRoot() }
+            candidates.append((2 * w1sq, col))
+        } else {
+            for j in 0..<r { for i in j..<r { kmat[i + j * r] += 2 * e2 * w1[i] * w1[j] } }
         }
     }
 
-    /// Factors a block with ReLU cones. With t eliminated first, H = W⁻² + [0 0; 0 TᵀXᵀΛXT] reduces to
-    /// S = TᵀXᵀΛXT + η⁻²I − γ w̄₁w̄₁ᵀ, γ = 2η⁻²/(1 + 2‖w̄₁‖²) (using w̄ᵀJw̄ = 1), formed directly:
-    /// eliminating t numerically from W⁻² = η⁻²(2ggᵀ − J) would cancel catastrophically near the
-    /// cone boundary. Stores the Cholesky factor of S and adds (H⁻¹)_ww = S⁻¹ to `kSum`.
+    /// Factors a block with ReLU cones. With t eliminated first, H = W⁻² + [0 0; 0 C], C = TᵀXᵀΛXT,
+    /// reduces to S = S₀ − γ w̄₁w̄₁ᵀ with S₀ = C + η⁻²I and γ = 2η⁻²/(1 + 2‖w̄₁‖²) (using w̄ᵀJw̄ = 1).
+    /// Near the cone boundary S is nearly singular, so it is never factored: S⁻¹ = S₀⁻¹ + c q qᵀ with
+    /// q = S₀⁻¹w̄₁ and c = γ / (1/(1 + 2‖w̄₁‖²) + γη² qᵀC w̄₁), a sum of positive terms (no cancellation).
+    /// Stores chol(S₀), q and c; adds S₀⁻¹ (and c q qᵀ unless it goes to V) to `kSum`.
     private func factorBlock(_ k: Int, kSum: UnsafeMutablePointer<Double>?) throws {
         let blk = prog.blocks[k]
         let pat = prog.patterns[blk.pattern]
@@ -208,44 +308,44 @@ final class NewtonSystem {
                                      c: cp.baseAddress!, ldc: d)
             }
         }
-        if let t = pat.map {
-            for j in 0..<d { for i in (j + 1)..<max(j + 1, d) { cmat[j + i * d] = cmat[i + j * d] } }
-            cmat = congruenceTranspose(t, rows: d, cols: r, cmat)
-        }
-        let ie2 = 1 / (scaling.eta[k] * scaling.eta[k])
-        var w1sq = 0.0
-        for j in 1...r { w1sq += scaling.wbar[blk.soc + j] * scaling.wbar[blk.soc + j] }
-        let gamma = 2 * ie2 / (1 + 2 * w1sq)
-        var smat = [Double](repeating: 0, count: r * r)
-        for j in 0..<r {
-            let wj = scaling.wbar[blk.soc + 1 + j]
-            for i in j..<r { smat[i + j * r] = cmat[i + j * r] - gamma * scaling.wbar[blk.soc + 1 + i] * wj }
-            smat[j + j * r] += ie2
-        }
-        var factor = smat
-        var shift = 0.0
-        var maxDiag = 0.0
-        for j in 0..<r { maxDiag = max(maxDiag, smat[j + j * r]) }
-        while true {
-            do {
-                try factor.withUnsafeMutableBufferPointer { hp in
-                    try RawKernels.choleskyLower(n: r, a: hp.baseAddress!, lda: r)
-                }
-                break
-            } catch {
-                // Not numerically positive definite: retry with a small diagonal shift (the
-                // iterative refinement of the Newton system corrects the perturbation).
-                shift = shift == 0 ? 1e-14 * maxDiag : shift * 100
-                if shift > 1e-6 * maxDiag { throw error }
-                factor = smat
-                for j in 0..<r { factor[j + j * r] += shift }
-            }
+        for j in 0..<d { for i in (j + 1)..<max(j + 1, d) { cmat[j + i * d] = cmat[i + j * d] } }
+        if let t = pat.map { cmat = congruenceTranspose(t, rows: d, cols: r, cmat) }
+        let e2 = scaling.eta[k] * scaling.eta[k]
+        let w1 = Array(scaling.wbar[(blk.soc + 1)..<(blk.soc + 1 + r)])
+        let w1sq = w1.reduce(0) { $0 + $1 * $1 }
+        let gamma = 2 / e2 / (1 + 2 * w1sq)
+        var factor = cmat
+        for j in 0..<r { factor[j + j * r] += 1 / e2 }
+        try factor.withUnsafeMutableBufferPointer { hp in
+            try RawKernels.choleskyLower(n: r, a: hp.baseAddress!, lda: r)
         }
         factors[k] = factor
+        var q = w1
+        try factor.withUnsafeBufferPointer { fp in
+            try q.withUnsafeMutableBufferPointer { qp in
+                try RawKernels.choleskySolve(n: r, nrhs: 1, l: fp.baseAddress!, ldl: r, b: qp.baseAddress!, ldb: r)
+            }
+        }
+        var qcw = 0.0
+        for j in 0..<r {
+            var cw = 0.0
+            for i in 0..<r { cw += cmat[j + i * r] * w1[i] }
+            qcw += q[j] * cw
+        }
+        let c = gamma / (1 / (1 + 2 * w1sq) + gamma * e2 * max(qcw, 0))
+        rankOneQ[k] = q
+        rankOneC[k] = c
         guard let kSum else { return }
         var inv = factor
         try inv.withUnsafeMutableBufferPointer { lp in try RawKernels.choleskyInverse(n: r, l: lp.baseAddress!, ldl: r) }
         for j in 0..<r { for i in j..<r { kSum[i + j * r] += inv[i + j * r] } }
+        let weight = c * q.reduce(0) { $0 + $1 * $1 } / e2
+        if weight > bigThreshold {
+            let col = maskedImage(pattern: blk.pattern, q).map { $0 * c.squareRoot() }
+            candidates.append((weight, col))
+        } else {
+            for j in 0..<r { for i in j..<r { kSum[i + j * r] += c * q[i] * q[j] } }
+        }
     }
 
     /// T K Tᵀ for T rows×cols, K cols×cols (full): a rows×rows full matrix.
@@ -360,12 +460,17 @@ final class NewtonSystem {
                 let rhoScale = -2 * scaling.wbar[o] / denom
                 for j in 1..<m { out[blk.x + j] = f[blk.x + j] - rhoScale * scaling.wbar[o + j] * ft }
                 if r > 0 {
+                    // S⁻¹v = S₀⁻¹v + c q (qᵀv).
+                    var qv = 0.0
+                    for j in 0..<r { qv += rankOneQ[k][j] * out[blk.x + 1 + j] }
                     try factors[k].withUnsafeBufferPointer { lp in
                         try out.withUnsafeMutableBufferPointer { op in
                             try RawKernels.choleskySolve(n: r, nrhs: 1, l: lp.baseAddress!, ldl: r,
                                                          b: op.baseAddress! + blk.x + 1, ldb: r)
                         }
                     }
+                    let cq = rankOneC[k] * qv
+                    for j in 0..<r { out[blk.x + 1 + j] += cq * rankOneQ[k][j] }
                 }
                 var rx = 0.0
                 for j in 1..<m { rx += rhoScale * scaling.wbar[o + j] * out[blk.x + j] }
@@ -401,11 +506,36 @@ final class NewtonSystem {
     }
 
     private func schurSolve(_ v: [Double]) throws -> [Double] {
+        let n = prog.n
         var out = v
         try schur.withUnsafeBufferPointer { sp in
             try out.withUnsafeMutableBufferPointer { op in
-                try RawKernels.choleskySolve(n: prog.n, nrhs: 1, l: sp.baseAddress!, ldl: prog.n,
-                                             b: op.baseAddress!, ldb: prog.n)
+                try RawKernels.choleskySolve(n: n, nrhs: 1, l: sp.baseAddress!, ldl: n, b: op.baseAddress!, ldb: n)
+            }
+        }
+        if bigCount > 0 {
+            let k = bigCount
+            var t = [Double](repeating: 0, count: k)
+            bigColumns.withUnsafeBufferPointer { vp in
+                out.withUnsafeBufferPointer { op in
+                    t.withUnsafeMutableBufferPointer { tp in
+                        RawKernels.gemv(.transpose, m: n, n: k, alpha: 1, a: vp.baseAddress!, lda: n, x: op.baseAddress!,
+                                        beta: 0, y: tp.baseAddress!)
+                    }
+                }
+            }
+            try capacitance.withUnsafeBufferPointer { cp in
+                try t.withUnsafeMutableBufferPointer { tp in
+                    try RawKernels.choleskySolve(n: k, nrhs: 1, l: cp.baseAddress!, ldl: k, b: tp.baseAddress!, ldb: k)
+                }
+            }
+            bigSolved.withUnsafeBufferPointer { wp in
+                t.withUnsafeBufferPointer { tp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        RawKernels.gemv(.none, m: n, n: k, alpha: -1, a: wp.baseAddress!, lda: n, x: tp.baseAddress!,
+                                        beta: 1, y: op.baseAddress!)
+                    }
+                }
             }
         }
         return out
