@@ -35,13 +35,19 @@ final class NewtonSystem {
     private var rankOneC: [Double]
     /// Rank-one terms of M too large to add to it without ruining its conditioning (blocks on the
     /// boundary of their cone near the optimum): M = M₀ + V Vᵀ, handled by Sherman–Morrison–Woodbury.
-    private var candidates: [(weight: Double, column: [Double])] = []
+    private var candidates: [(weight: Double, block: Int, column: [Double], c: Double)] = []
+    /// Per block: whether its rank-one term c q̃ q̃ᵀ of H⁻¹ is carried by an extra unknown of the
+    /// augmented Schur system (then `applyHInverse(moderate: true)` leaves it out).
+    private var isBig: [Bool]
+    /// For the big blocks, in augmented order: block index, q̃ (full (t, w) vector), ‖A q̃‖.
+    private var bigBlocks: [Int] = []
+    private var bigQ: [[Double]] = []
+    private var bigNorm: [Double] = []
     private var bigColumns: [Double] = []
     private var bigCount = 0
-    /// M₀⁻¹ V (n × bigCount).
-    private var bigSolved: [Double] = []
-    /// Cholesky factor of I + Vᵀ M₀⁻¹ V.
-    private var capacitance: [Double] = []
+    /// LDLᵀ factor and pivots of the augmented system (when bigCount > 0).
+    private var augmented: [Double] = []
+    private var augmentedPivots: [Int32] = []
     /// A rank-one term c·v vᵀ goes to V when its weight exceeds this multiple of the block's base scale.
     private let bigThreshold = 100.0
     /// At most this many columns in V; smaller ones are added to M₀.
@@ -90,6 +96,7 @@ final class NewtonSystem {
         scaling = NTScaling(identity: geometry)
         rankOneQ = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim) }
         rankOneC = [Double](repeating: 0, count: prog.blocks.count)
+        isBig = [Bool](repeating: false, count: prog.blocks.count)
     }
 
     /// hᵢ ∘ (X Tᵢ q) for pattern i (an n-vector).
@@ -158,9 +165,32 @@ final class NewtonSystem {
             candidates.sort { $0.weight > $1.weight }
             bigCount = min(candidates.count, maxBigColumns)
             bigColumns = [Double](repeating: 0, count: n * bigCount)
+            for k in isBig.indices { isBig[k] = false }
+            bigBlocks = []; bigQ = []; bigNorm = []
             for (c, cand) in candidates.enumerated() {
                 if c < bigCount {
                     for i in 0..<n { bigColumns[i + c * n] = cand.column[i] }
+                    let k = cand.block
+                    let blk = prog.blocks[k]
+                    isBig[k] = true
+                    bigBlocks.append(k)
+                    var norm2 = 0.0
+                    for i in 0..<n { norm2 += cand.column[i] * cand.column[i] }
+                    bigNorm.append((norm2 / cand.c).squareRoot())
+                    let o = blk.soc
+                    if blk.lp != nil {
+                        // q̃ = (−ρᵀq, q), ρ = −2 w̄₀ w̄₁ / (1 + 2‖w̄₁‖²).
+                        let q = rankOneQ[k]
+                        var w1sq = 0.0, w1q = 0.0
+                        for j in 0..<blk.dim {
+                            w1sq += scaling.wbar[o + 1 + j] * scaling.wbar[o + 1 + j]
+                            w1q += scaling.wbar[o + 1 + j] * q[j]
+                        }
+                        let rhoq = -2 * scaling.wbar[o] * w1q / (1 + 2 * w1sq)
+                        bigQ.append([-rhoq] + q)
+                    } else {
+                        bigQ.append(Array(scaling.wbar[o..<(o + 1 + blk.dim)]))
+                    }
                 } else {
                     for j in 0..<n where cand.column[j] != 0 {
                         let vj = cand.column[j]
@@ -181,42 +211,48 @@ final class NewtonSystem {
                     for j in 0..<n { for i in j..<n { assembled[i + j * n] += bigColumns[i + c * n] * bigColumns[j + c * n] } }
                 }
             }
-            for i in 0..<n { M[i + i * n] += shift }
-            while true {
-                do {
-                    try RawKernels.choleskyLower(n: n, a: M, lda: n)
-                    break
-                } catch {
-                    shift = shift == 0 ? 1e-14 * max(maxDiag, 1e-300) : shift * 100
-                    if shift > 1e-4 * max(maxDiag, 1e-300) { throw error }
-                    for i in 0..<(n * n) { M[i] = copy[i] }
-                    for i in 0..<n { M[i + i * n] += shift }
-                }
-            }
-        }
-        schur = m
-        // Woodbury: M⁻¹ = M₀⁻¹ − M₀⁻¹V (I + VᵀM₀⁻¹V)⁻¹ VᵀM₀⁻¹.
-        if bigCount > 0 {
-            let k = bigCount
-            bigSolved = bigColumns
-            try schur.withUnsafeBufferPointer { sp in
-                try bigSolved.withUnsafeMutableBufferPointer { bp in
-                    try RawKernels.choleskySolve(n: n, nrhs: k, l: sp.baseAddress!, ldl: n, b: bp.baseAddress!, ldb: n)
-                }
-            }
-            var cap = [Double](repeating: 0, count: k * k)
-            bigColumns.withUnsafeBufferPointer { vp in
-                bigSolved.withUnsafeBufferPointer { wp in
-                    cap.withUnsafeMutableBufferPointer { cp in
-                        RawKernels.gemm(.transpose, .none, m: k, n: k, k: n, alpha: 1, a: vp.baseAddress!, lda: n,
-                                        b: wp.baseAddress!, ldb: n, beta: 0, c: cp.baseAddress!, ldc: k)
+            if bigCount == 0 {
+                for i in 0..<n { M[i + i * n] += shift }
+                while true {
+                    do {
+                        try RawKernels.choleskyLower(n: n, a: M, lda: n)
+                        break
+                    } catch {
+                        shift = shift == 0 ? 1e-14 * max(maxDiag, 1e-300) : shift * 100
+                        if shift > 1e-4 * max(maxDiag, 1e-300) { throw error }
+                        for i in 0..<(n * n) { M[i] = copy[i] }
+                        for i in 0..<n { M[i + i * n] += shift }
                     }
                 }
             }
-            for i in 0..<k { cap[i + i * k] += 1 }
-            try cap.withUnsafeMutableBufferPointer { cp in try RawKernels.choleskyLower(n: k, a: cp.baseAddress!, lda: k) }
-            capacitance = cap
         }
+        if bigCount == 0 {
+            schur = m
+            return
+        }
+        // M = M₀ + V Vᵀ with V = Û Σ (unit columns Û): solve the augmented system
+        //     [ M₀  Û    ] [dy]   [u]
+        //     [ Ûᵀ  −Σ⁻² ] [ζ ] = [0]
+        // by a Bunch–Kaufman LDLᵀ. Unlike Sherman–Morrison–Woodbury this stays backward stable when
+        // Σ is huge (blocks on their cone boundary) and M₀ is ill-conditioned.
+        let k = bigCount, na = n + k
+        var aug = [Double](repeating: 0, count: na * na)
+        for j in 0..<n { for i in j..<n { aug[i + j * na] = m[i + j * n] } }
+        for c in 0..<k {
+            var norm2 = 0.0
+            for i in 0..<n { norm2 += bigColumns[i + c * n] * bigColumns[i + c * n] }
+            let norm = norm2.squareRoot()
+            for i in 0..<n { aug[(n + c) + i * na] = norm > 0 ? bigColumns[i + c * n] / norm : 0 }
+            aug[(n + c) + (n + c) * na] = norm > 0 ? -1 / norm2 : -1
+        }
+        var piv = [Int32](repeating: 0, count: na)
+        try aug.withUnsafeMutableBufferPointer { ap in
+            try piv.withUnsafeMutableBufferPointer { pp in
+                try RawKernels.symmetricIndefiniteFactor(n: na, a: ap.baseAddress!, lda: na, pivots: pp.baseAddress!)
+            }
+        }
+        augmented = aug
+        augmentedPivots = piv
     }
 
     /// Blocks without ReLU cones and without a map: M += XXᵀ ∘ (Hm diag(η²) Hmᵀ) + Σ a aᵀ,
@@ -261,7 +297,7 @@ final class NewtonSystem {
             var w1sq = 0.0
             for j in 0..<blk.dim { w1sq += scaling.wbar[blk.soc + 1 + j] * scaling.wbar[blk.soc + 1 + j] }
             if 2 * w1sq > bigThreshold {
-                candidates.append((2 * w1sq, Array(a[(col * n)..<((col + 1) * n)])))
+                candidates.append((2 * w1sq, k, Array(a[(col * n)..<((col + 1) * n)]), 2 * scaling.eta[k] * scaling.eta[k]))
                 for i in 0..<n { a[i + col * n] = 0 }
             }
         }
@@ -280,7 +316,7 @@ final class NewtonSystem {
         for j in 0..<r { kmat[j + j * r] += e2 }
         if 2 * w1sq > bigThreshold {
             let col = maskedImage(pattern: blk.pattern, w1).map { $0 * (2 * e2).squareRoot() }
-            candidates.append((2 * w1sq, col))
+            candidates.append((2 * w1sq, k, col, 2 * e2))
         } else {
             for j in 0..<r { for i in j..<r { kmat[i + j * r] += 2 * e2 * w1[i] * w1[j] } }
         }
@@ -341,8 +377,9 @@ final class NewtonSystem {
         for j in 0..<r { for i in j..<r { kSum[i + j * r] += inv[i + j * r] } }
         let weight = c * q.reduce(0) { $0 + $1 * $1 } / e2
         if weight > bigThreshold {
-            let col = maskedImage(pattern: blk.pattern, q).map { $0 * c.squareRoot() }
-            candidates.append((weight, col))
+            // The column is A q̃ = sign · hᵢ∘(X Tᵢ q) (the sign matters in the augmented system).
+            let col = maskedImage(pattern: blk.pattern, q).map { $0 * c.squareRoot() * blk.sign }
+            candidates.append((weight, k, col, c))
         } else {
             for j in 0..<r { for i in j..<r { kSum[i + j * r] += c * q[i] * q[j] } }
         }
@@ -443,10 +480,12 @@ final class NewtonSystem {
     // MARK: Solves
 
     /// x ← H⁻¹ f, block by block.
-    func applyHInverse(_ f: [Double]) throws -> [Double] {
+    /// With `moderate`, the big blocks' rank-one terms c q̃ q̃ᵀ are left out (H⁻¹ − c q̃ q̃ᵀ = B).
+    func applyHInverse(_ f: [Double], moderate: Bool = false) throws -> [Double] {
         var out = f
         for (k, blk) in prog.blocks.enumerated() {
             let m = blk.dim + 1
+            let skipRankOne = moderate && isBig[k]
             if blk.lp != nil {
                 // x_w = S⁻¹(f_w − ρ f_t), x_t = f_t/h_tt − ρᵀx_w with h_tt = η⁻²(1 + 2‖w̄₁‖²),
                 // ρ = h_tw/h_tt = −2 w̄₀ w̄₁/(1 + 2‖w̄₁‖²).
@@ -469,17 +508,19 @@ final class NewtonSystem {
                                                          b: op.baseAddress! + blk.x + 1, ldb: r)
                         }
                     }
-                    let cq = rankOneC[k] * qv
-                    for j in 0..<r { out[blk.x + 1 + j] += cq * rankOneQ[k][j] }
+                    if !skipRankOne {
+                        let cq = rankOneC[k] * qv
+                        for j in 0..<r { out[blk.x + 1 + j] += cq * rankOneQ[k][j] }
+                    }
                 }
                 var rx = 0.0
                 for j in 1..<m { rx += rhoScale * scaling.wbar[o + j] * out[blk.x + j] }
                 out[blk.x] = ft / htt - rx
             } else {
-                // W² f = η²(2 w̄ (w̄ᵀf) − J f).
+                // W² f = η²(2 w̄ (w̄ᵀf) − J f); the moderate part is −η² J f.
                 let e2 = scaling.eta[k] * scaling.eta[k]
                 var wf = 0.0
-                for j in 0..<m { wf += scaling.wbar[blk.soc + j] * f[blk.x + j] }
+                if !skipRankOne { for j in 0..<m { wf += scaling.wbar[blk.soc + j] * f[blk.x + j] } }
                 out[blk.x] = e2 * (2 * scaling.wbar[blk.soc] * wf - f[blk.x])
                 for j in 1..<m { out[blk.x + j] = e2 * (2 * scaling.wbar[blk.soc + j] * wf + f[blk.x + j]) }
             }
@@ -505,57 +546,62 @@ final class NewtonSystem {
         return out
     }
 
-    private func schurSolve(_ v: [Double]) throws -> [Double] {
+    /// Solves the (augmented) Schur system; returns dy and the extra unknowns ζ′.
+    private func schurSolve(_ v: [Double], extra: [Double]) throws -> ([Double], [Double]) {
         let n = prog.n
-        var out = v
-        try schur.withUnsafeBufferPointer { sp in
-            try out.withUnsafeMutableBufferPointer { op in
-                try RawKernels.choleskySolve(n: n, nrhs: 1, l: sp.baseAddress!, ldl: n, b: op.baseAddress!, ldb: n)
+        if bigCount == 0 {
+            var out = v
+            try schur.withUnsafeBufferPointer { sp in
+                try out.withUnsafeMutableBufferPointer { op in
+                    try RawKernels.choleskySolve(n: n, nrhs: 1, l: sp.baseAddress!, ldl: n, b: op.baseAddress!, ldb: n)
+                }
             }
+            return (out, [])
         }
-        if bigCount > 0 {
-            let k = bigCount
-            var t = [Double](repeating: 0, count: k)
-            bigColumns.withUnsafeBufferPointer { vp in
-                out.withUnsafeBufferPointer { op in
-                    t.withUnsafeMutableBufferPointer { tp in
-                        RawKernels.gemv(.transpose, m: n, n: k, alpha: 1, a: vp.baseAddress!, lda: n, x: op.baseAddress!,
-                                        beta: 0, y: tp.baseAddress!)
-                    }
-                }
-            }
-            try capacitance.withUnsafeBufferPointer { cp in
-                try t.withUnsafeMutableBufferPointer { tp in
-                    try RawKernels.choleskySolve(n: k, nrhs: 1, l: cp.baseAddress!, ldl: k, b: tp.baseAddress!, ldb: k)
-                }
-            }
-            bigSolved.withUnsafeBufferPointer { wp in
-                t.withUnsafeBufferPointer { tp in
-                    out.withUnsafeMutableBufferPointer { op in
-                        RawKernels.gemv(.none, m: n, n: k, alpha: -1, a: wp.baseAddress!, lda: n, x: tp.baseAddress!,
-                                        beta: 1, y: op.baseAddress!)
-                    }
+        let na = n + bigCount
+        var rhs = v + extra
+        try augmented.withUnsafeBufferPointer { ap in
+            try augmentedPivots.withUnsafeBufferPointer { pp in
+                try rhs.withUnsafeMutableBufferPointer { rp in
+                    try RawKernels.symmetricIndefiniteSolve(n: na, nrhs: 1, factor: ap.baseAddress!, ldf: na,
+                                                            pivots: pp.baseAddress!, b: rp.baseAddress!, ldb: na)
                 }
             }
         }
-        return out
+        return (Array(rhs[0..<n]), Array(rhs[n...]))
     }
 
+    /// One solve: H⁻¹ = B + Σ_big c q̃ q̃ᵀ, and with ζ the big blocks' coefficients
+    ///     [ M₀  Q    ] [dy]   [A B f − q]
+    ///     [ Qᵀ  −1/c ] [ζ ] = [q̃ᵀ f    ],   Q = A q̃ (columns scaled to unit norm),
+    /// dx = B(f − Aᵀdy) − Σ ζ q̃: the large rank-one terms never appear explicitly.
     private func solveOnce(_ p: [Double], _ q: [Double], _ r: [Double]) throws -> ([Double], [Double], [Double]) {
         let v = scaling.apply(r, power: -2)
         var f = [Double](repeating: 0, count: prog.nx)
         prog.adjoint(y: nil, z: v, into: &f)
         for i in 0..<prog.nx { f[i] += p[i] }
-        let hf = try applyHInverse(f)
+        let hf = try applyHInverse(f, moderate: true)
         var ax = [Double](repeating: 0, count: prog.n)
         var gx = [Double](repeating: 0, count: prog.ns)
         prog.forward(hf, ax: &ax, gx: &gx)
         for i in 0..<prog.n { ax[i] -= q[i] }
-        let dy = try schurSolve(ax)
+        var extra = [Double](repeating: 0, count: bigCount)
+        for (c, k) in bigBlocks.enumerated() {
+            let x0 = prog.blocks[k].x
+            var dot = 0.0
+            for (j, qj) in bigQ[c].enumerated() { dot += qj * f[x0 + j] }
+            extra[c] = dot / bigNorm[c]
+        }
+        let (dy, zeta) = try schurSolve(ax, extra: extra)
         var aty = [Double](repeating: 0, count: prog.nx)
         prog.adjoint(y: dy, z: nil, into: &aty)
         for i in 0..<prog.nx { f[i] -= aty[i] }
-        let dx = try applyHInverse(f)
+        var dx = try applyHInverse(f, moderate: true)
+        for (c, k) in bigBlocks.enumerated() {
+            let x0 = prog.blocks[k].x
+            let xi = -zeta[c] / bigNorm[c]
+            for (j, qj) in bigQ[c].enumerated() { dx[x0 + j] += xi * qj }
+        }
         prog.forward(dx, ax: &ax, gx: &gx)
         for i in 0..<prog.ns { gx[i] -= r[i] }
         let dz = scaling.apply(gx, power: -2)

@@ -79,3 +79,25 @@ public enum RawKernels {
         if info < 0 { throw LinearAlgebraError.lapack(routine: "dpotri", info: Int(info)) }
     }
 }
+
+extension RawKernels {
+    /// In-place symmetric-indefinite factorization `A = L D Lᵀ` of the lower triangle with
+    /// Bunch–Kaufman pivoting (`dsytrf`); `pivots` receives n entries.
+    /// - Throws: `LinearAlgebraError.lapack` when D has an exactly zero block (info > 0) or an argument is bad.
+    public static func symmetricIndefiniteFactor(n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                                                 pivots: UnsafeMutablePointer<Int32>) throws {
+        if n == 0 { return }
+        let info = LAPACKE_dsytrf(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), a, Int32(max(1, lda)), pivots)
+        if info != 0 { throw LinearAlgebraError.lapack(routine: "dsytrf", info: Int(info)) }
+    }
+
+    /// Solves `A X = B` in place from a `symmetricIndefiniteFactor` factorization (`dsytrs`).
+    public static func symmetricIndefiniteSolve(n: Int, nrhs: Int, factor: UnsafePointer<Double>, ldf: Int,
+                                                pivots: UnsafePointer<Int32>, b: UnsafeMutablePointer<Double>,
+                                                ldb: Int) throws {
+        if n == 0 || nrhs == 0 { return }
+        let info = LAPACKE_dsytrs(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(nrhs), factor,
+                                  Int32(max(1, ldf)), pivots, b, Int32(max(1, ldb)))
+        if info != 0 { throw LinearAlgebraError.lapack(routine: "dsytrs", info: Int(info)) }
+    }
+}
