@@ -231,19 +231,32 @@ struct IterationState {
         let scale = tau > 0 ? 1 / tau : 1
         let xs = x.map { $0 * scale }
         var solution = SolutionBlocks(w0: nil, u: nil, v: nil, w: nil, firstLayerMaps: [])
-        var us: [[Double]] = [], vs: [[Double]] = [], ws: [[Double]] = []
+        let internalCount = prog.skipBlock ?? prog.patterns.count
+        var pos = [[Double]](repeating: [], count: internalCount)
+        var neg = [[Double]](repeating: [], count: internalCount)
         var normSum = 0.0
         for blk in prog.blocks {
             let w = Array(xs[(blk.x + 1)..<(blk.x + 1 + blk.dim)])
             normSum += Vector.norm(w)
             if let sk = prog.skipBlock, blk.pattern == sk { solution.w0 = w; continue }
-            if prog.formulation == .relaxed { ws.append(w) } else if blk.sign > 0 { us.append(w) } else { vs.append(w) }
+            if blk.sign > 0 { pos[blk.pattern] = w } else { neg[blk.pattern] = w }
         }
-        if prog.formulation == .relaxed { solution.w = ws } else { solution.u = us; solution.v = vs }
-        if prog.model == .normalized {
-            let count = prog.skipBlock == nil ? prog.patterns.count : prog.patterns.count - 1
-            solution.firstLayerMaps = (0..<count).map { prog.patterns[$0].map ?? [] }
+        var us: [[Double]] = [], vs: [[Double]] = [], maps: [[Double]] = []
+        for rep in prog.representative {
+            guard let rep else {
+                us.append([Double](repeating: 0, count: prog.d)); maps.append([]); continue
+            }
+            if rep >= 0 {
+                us.append(pos[rep]); vs.append(neg[rep]); maps.append(prog.patterns[rep].map ?? [])
+            } else {
+                let j = -1 - rep
+                us.append([Double](repeating: 0, count: prog.patterns[j].rank))
+                vs.append([Double](repeating: 0, count: prog.patterns[j].rank))
+                maps.append(prog.patterns[j].map ?? [])
+            }
         }
+        if prog.formulation == .relaxed { solution.w = us } else { solution.u = us; solution.v = vs }
+        if prog.model == .normalized { solution.firstLayerMaps = maps }
         var ax = [Double](repeating: 0, count: n)
         var gx = [Double](repeating: 0, count: prog.ns)
         prog.forward(xs, ax: &ax, gx: &gx)

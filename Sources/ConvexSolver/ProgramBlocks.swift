@@ -65,6 +65,9 @@ struct ProgramBlocks {
     /// Whether every block without ReLU cones lacks a map (so the Hadamard form of the Schur complement applies).
     let model: LearnedModel
     let formulation: Formulation
+    /// For each pattern of the program: its internal pattern (j ≥ 0), a repeat of internal pattern j
+    /// (−1 − j, reported as zeros), or nil when merged into the skip block.
+    let representative: [Int?]
 
     init(_ program: GroupNormProgram) throws {
         let n = program.n, d = program.d
@@ -73,8 +76,22 @@ struct ProgramBlocks {
         self.model = program.model
         self.formulation = program.formulation
         let withCones = program.formulation != .relaxed
+        // Identical blocks make the Newton systems singular (and the split of weight between them is
+        // arbitrary), so each distinct pattern is solved once; a repeated pattern, and under skip/relaxed
+        // the all-ones pattern (whose block is the skip block w₀), get zero weights in the result.
         var pats: [PatternBlock] = []
+        var representative: [Int?] = []
+        var firstIndex: [[Bool]: Int] = [:]
+        var mergedIntoSkip: [Bool] = []
         for h in program.patterns {
+            let allOnes = h.allSatisfy { $0 }
+            if program.model == .skip && program.formulation == .relaxed && allOnes {
+                representative.append(nil); mergedIntoSkip.append(true); continue
+            }
+            mergedIntoSkip.append(false)
+            if let j = firstIndex[h] { representative.append(-1 - j); continue }
+            firstIndex[h] = pats.count
+            representative.append(pats.count)
             let mask = h.map { $0 ? 1.0 : 0.0 }
             let sign = h.map { $0 ? 1.0 : -1.0 }
             let active = h.indices.filter { h[$0] }
@@ -85,6 +102,10 @@ struct ProgramBlocks {
                 pats.append(PatternBlock(mask: mask, sign: sign, active: active, map: nil, rank: d))
             }
         }
+        // representative[i]: j ≥ 0 solves pattern i as internal pattern j; −1 − j repeats internal
+        // pattern j (zero weights); nil is merged into the skip block.
+        self.representative = representative
+        let internalCount = pats.count
         var skip: Int? = nil
         if program.model == .skip {
             skip = pats.count
@@ -97,7 +118,7 @@ struct ProgramBlocks {
         var xOff = 0, socOff = 0
         var pending: [(pattern: Int, sign: Double, dim: Int, lp: Bool)] = []
         if let s = skip { pending.append((s, 1, d, false)) }
-        for i in 0..<program.patterns.count {
+        for i in 0..<internalCount {
             let r = pats[i].rank
             if program.formulation == .relaxed {
                 pending.append((i, 1, r, false))
