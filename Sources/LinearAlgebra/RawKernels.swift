@@ -4,7 +4,9 @@ import CLapack
 /// inner loops, where allocating a `Matrix` per call would cost more than the arithmetic.
 ///
 /// All matrices are column-major with an explicit leading dimension. Nothing here allocates;
-/// a LAPACK `info ≠ 0` always becomes a thrown `LinearAlgebraError`.
+/// a LAPACK `info ≠ 0` always becomes a thrown `LinearAlgebraError`. The LAPACKE `_work` entry points
+/// are used: they skip LAPACKE's NaN scan of the inputs, which costs as much as a small solve
+/// (callers check their own results for NaN).
 public enum RawKernels {
     /// `C ← α op(A) op(B) + β C` (`dgemm`); `C` is m×n, `op(A)` m×k, `op(B)` k×n.
     @inlinable
@@ -57,7 +59,7 @@ public enum RawKernels {
     /// - Throws: `LinearAlgebraError.notPositiveDefinite` when a leading minor is not positive.
     public static func choleskyLower(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) throws {
         if n == 0 { return }
-        let info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), a, Int32(max(1, lda)))
+        let info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), a, Int32(max(1, lda)))
         if info > 0 { throw LinearAlgebraError.notPositiveDefinite(minor: Int(info)) }
         if info < 0 { throw LinearAlgebraError.lapack(routine: "dpotrf", info: Int(info)) }
     }
@@ -66,7 +68,7 @@ public enum RawKernels {
     public static func choleskySolve(n: Int, nrhs: Int, l: UnsafePointer<Double>, ldl: Int,
                                      b: UnsafeMutablePointer<Double>, ldb: Int) throws {
         if n == 0 || nrhs == 0 { return }
-        let info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(nrhs),
+        let info = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(nrhs),
                                   l, Int32(max(1, ldl)), b, Int32(max(1, ldb)))
         if info != 0 { throw LinearAlgebraError.lapack(routine: "dpotrs", info: Int(info)) }
     }
@@ -74,7 +76,7 @@ public enum RawKernels {
     /// Overwrites the lower triangle of a Cholesky factor `L` with that of `(L Lᵀ)⁻¹` (`dpotri`).
     public static func choleskyInverse(n: Int, l: UnsafeMutablePointer<Double>, ldl: Int) throws {
         if n == 0 { return }
-        let info = LAPACKE_dpotri(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), l, Int32(max(1, ldl)))
+        let info = LAPACKE_dpotri_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), l, Int32(max(1, ldl)))
         if info > 0 { throw LinearAlgebraError.notPositiveDefinite(minor: Int(info)) }
         if info < 0 { throw LinearAlgebraError.lapack(routine: "dpotri", info: Int(info)) }
     }
@@ -96,7 +98,7 @@ extension RawKernels {
                                                 pivots: UnsafePointer<Int32>, b: UnsafeMutablePointer<Double>,
                                                 ldb: Int) throws {
         if n == 0 || nrhs == 0 { return }
-        let info = LAPACKE_dsytrs(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(nrhs), factor,
+        let info = LAPACKE_dsytrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(nrhs), factor,
                                   Int32(max(1, ldf)), pivots, b, Int32(max(1, ldb)))
         if info != 0 { throw LinearAlgebraError.lapack(routine: "dsytrs", info: Int(info)) }
     }
