@@ -1,0 +1,294 @@
+import Foundation
+import LinearAlgebra
+import ModelKinds
+
+/// Primal–dual interior-point solver for the group-norm programs of SPEC §2.
+///
+/// The program is put in conic form `min cᵀx s.t. Ax = b, Gx + s = h, s ∈ K` (`ProgramBlocks`) and
+/// solved through the homogeneous self-dual embedding (as ECOS/CVXOPT do): iterates
+/// (x, y, z, s, τ, κ) with Nesterov–Todd scaling on the second-order cones and Mehrotra's
+/// predictor–corrector. The embedding detects infeasibility: a Farkas certificate ends the solve
+/// with `.primalInfeasible`. Every Newton step is solved by `NewtonSystem`: per-block factorizations
+/// of size rᵢ+1 and one n×n Cholesky.
+///
+/// Threading: the solver itself is sequential; BLAS uses the threads the caller set with
+/// `BLASThreads.set`. Results differ across thread counts only by round-off.
+public struct InteriorPointSolver: Sendable {
+    /// Tolerances and limits.
+    public var settings: SolverSettings
+
+    /// A solver with the given settings (defaults: `SolverSettings()`).
+    public init(settings: SolverSettings = SolverSettings()) {
+        self.settings = settings
+    }
+
+    /// Solves the program. Never throws for numerical trouble: that is `.numericalError`.
+    /// - Throws: `ProgramError` only when the normalized bases cannot be computed (SVD failure).
+    public func solve(_ program: GroupNormProgram) throws -> SolverResult {
+        let start = DispatchTime.now()
+        let prog: ProgramBlocks
+        do { prog = try ProgramBlocks(program) } catch {
+            throw ProgramError("cannot set up the program: \(error)")
+        }
+        let geometry = ConeGeometry(lpRange: prog.lpRange, segments: prog.socSegments, size: prog.ns)
+        let system = NewtonSystem(prog: prog, geometry: geometry, settings: settings)
+        var state = IterationState(prog: prog, geometry: geometry)
+        let status = state.run(system: system, settings: settings)
+        var result = state.result(status: status, program: program)
+        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return result
+    }
+}
+
+/// The iterates of the homogeneous embedding and the main loop.
+struct IterationState {
+    let prog: ProgramBlocks
+    let geometry: ConeGeometry
+    var x: [Double]
+    var y: [Double]
+    var z: [Double]
+    var s: [Double]
+    var tau = 1.0
+    var kappa = 1.0
+    var iterations = 0
+    var metrics = Metrics()
+
+    struct Metrics {
+        var primalResidual = Double.infinity
+        var coneResidual = Double.infinity
+        var dualResidual = Double.infinity
+        var primalCost = Double.nan
+        var dualCost = Double.nan
+        var gap = Double.infinity
+    }
+
+    init(prog: ProgramBlocks, geometry: ConeGeometry) {
+        self.prog = prog
+        self.geometry = geometry
+        x = [Double](repeating: 0, count: prog.nx)
+        y = [Double](repeating: 0, count: prog.n)
+        z = geometry.identity
+        s = geometry.identity
+    }
+
+    private func dot(_ a: [Double], _ b: [Double]) -> Double { Vector.dot(a, b) }
+
+    mutating func run(system: NewtonSystem, settings: SolverSettings) -> SolverStatus {
+        let n = prog.n, nx = prog.nx, ns = prog.ns
+        let nu = Double(prog.degree)
+        // Starting point (CVXOPT/ECOS): least-norm slacks and multipliers, shifted into the cone.
+        do {
+            try system.factor(NTScaling(identity: geometry))
+            let (x0, _, zp) = try system.solve([Double](repeating: 0, count: nx), prog.b, prog.h)
+            x = x0
+            s = zp.map { -$0 }
+            geometry.shiftIntoInterior(&s)
+            let (_, y0, z0) = try system.solve(prog.c.map { -$0 }, [Double](repeating: 0, count: n),
+                                               [Double](repeating: 0, count: ns))
+            y = y0
+            z = z0
+            geometry.shiftIntoInterior(&z)
+        } catch {
+            return .numericalError
+        }
+        let bNorm = Vector.norm(prog.b), hNorm = Vector.norm(prog.h), cNorm = Vector.norm(prog.c)
+        var ax = [Double](repeating: 0, count: n)
+        var gx = [Double](repeating: 0, count: ns)
+        var aty = [Double](repeating: 0, count: nx)
+        while true {
+            // Residuals of the embedding.
+            prog.forward(x, ax: &ax, gx: &gx)
+            prog.adjoint(y: y, z: z, into: &aty)
+            var rx = aty, ry = prog.b, rz = gx
+            for i in 0..<nx { rx[i] += prog.c[i] * tau }
+            for i in 0..<n { ry[i] = prog.b[i] * tau - ax[i] }
+            for i in 0..<ns { rz[i] += s[i] - prog.h[i] * tau }
+            let cx = dot(prog.c, x), by = dot(prog.b, y), hz = dot(prog.h, z)
+            let rtau = kappa + cx + by + hz
+            guard rx.allSatisfy(\.isFinite), ry.allSatisfy(\.isFinite), rz.allSatisfy(\.isFinite), rtau.isFinite else {
+                return .numericalError
+            }
+            // Stopping tests on (x, y, z, s)/τ.
+            var pres = 0.0, cres = 0.0
+            for i in 0..<n { let v = ax[i] / tau - prog.b[i]; pres += v * v }
+            for i in 0..<ns { let v = (gx[i] + s[i]) / tau - prog.h[i]; cres += v * v }
+            var dres = 0.0
+            for i in 0..<nx { let v = aty[i] / tau + prog.c[i]; dres += v * v }
+            metrics.primalResidual = pres.squareRoot()
+            metrics.coneResidual = cres.squareRoot()
+            metrics.dualResidual = dres.squareRoot()
+            metrics.primalCost = cx / tau
+            metrics.dualCost = -(by + hz) / tau
+            let sz = dot(s, z) / (tau * tau)
+            metrics.gap = max(abs(metrics.primalCost - metrics.dualCost), sz)
+            let gapRel = metrics.gap / max(1, min(abs(metrics.primalCost), abs(metrics.dualCost)))
+            let feasible = metrics.primalResidual <= settings.feasibilityTolerance * (1 + bNorm)
+                && metrics.coneResidual <= settings.feasibilityTolerance * (1 + hNorm)
+                && metrics.dualResidual <= settings.feasibilityTolerance * (1 + cNorm)
+            if settings.verbose {
+                let line = String(format: "%3d pcost %+.10e dcost %+.10e gap %.2e pres %.2e cres %.2e dres %.2e tau %.2e kappa %.2e\n",
+                                  iterations, metrics.primalCost, metrics.dualCost, metrics.gap, metrics.primalResidual,
+                                  metrics.coneResidual, metrics.dualResidual, tau, kappa)
+                FileHandle.standardError.write(line.data(using: .utf8)!)
+            }
+            if feasible && (metrics.gap <= settings.gapToleranceAbsolute || gapRel <= settings.gapToleranceRelative) {
+                return .solved
+            }
+            if by + hz < 0 {
+                // Farkas certificate: Aᵀy + Gᵀz = 0, z ∈ K*, bᵀy + hᵀz < 0.
+                if Vector.norm(aty) / (-(by + hz)) <= settings.infeasibilityTolerance * (1 + cNorm) {
+                    return .primalInfeasible
+                }
+            }
+            if cx < 0 {
+                var r = 0.0
+                for i in 0..<n { r = max(r, abs(ax[i])) }
+                for i in 0..<ns { r = max(r, abs(gx[i] + s[i])) }
+                if r / (-cx) <= settings.infeasibilityTolerance * (1 + bNorm + hNorm) { return .dualInfeasible }
+            }
+            if iterations >= settings.maxIterations { return .maxIterations }
+            iterations += 1
+
+            // Newton steps.
+            guard let w = NTScaling(geometry: geometry, s: s, z: z) else { return .numericalError }
+            do {
+                try system.factor(w)
+                if settings.verbose {
+                    FileHandle.standardError.write(String(format: "    schur consistency %.2e\n", try system.schurConsistency()).data(using: .utf8)!)
+                }
+                let mu = (dot(s, z) + tau * kappa) / (nu + 1)
+                let (x2, y2, z2) = try system.solve(prog.c.map { -$0 }, prog.b, prog.h)
+                let denom2 = dot(prog.c, x2) + dot(prog.b, y2) + dot(prog.h, z2)
+                let lambda = w.lambda
+
+                func direction(eta: Double, ds target: [Double], dkappa dk: Double)
+                    throws -> (dx: [Double], dy: [Double], dz: [Double], ds: [Double], dtau: Double, dkappa: Double) {
+                    let li = geometry.inverseProduct(lambda, target)
+                    let wli = w.apply(li, power: 1)
+                    var p = rx, q = ry, r = rz
+                    for i in 0..<nx { p[i] *= -eta }
+                    for i in 0..<n { q[i] *= eta }
+                    for i in 0..<ns { r[i] = -eta * r[i] - wli[i] }
+                    var (dx, dy, dz) = try system.solve(p, q, r)
+                    let num = -eta * rtau - dk / tau - (dot(prog.c, dx) + dot(prog.b, dy) + dot(prog.h, dz))
+                    let dtau = num / (denom2 - kappa / tau)
+                    for i in 0..<nx { dx[i] += dtau * x2[i] }
+                    for i in 0..<n { dy[i] += dtau * y2[i] }
+                    for i in 0..<ns { dz[i] += dtau * z2[i] }
+                    // Δs from the linearised cone equation G Δx + Δs − h Δτ = −η r_z, so that the
+                    // primal cone residual falls exactly by the step (the Newton solve's error then goes into
+                    // the centrality, which the next iterations correct).
+                    var gdx = [Double](repeating: 0, count: ns)
+                    var adx = [Double](repeating: 0, count: n)
+                    prog.forward(dx, ax: &adx, gx: &gdx)
+                    var ds = [Double](repeating: 0, count: ns)
+                    for i in 0..<ns { ds[i] = -eta * rz[i] - gdx[i] + prog.h[i] * dtau }
+                    let dkappa = (dk - kappa * dtau) / tau
+                    return (dx, dy, dz, ds, dtau, dkappa)
+                }
+                func stepLength(_ ds: [Double], _ dz: [Double], _ dtau: Double, _ dkappa: Double) -> Double {
+                    var a = geometry.maxStep(s, ds, cap: 1)
+                    a = min(a, geometry.maxStep(z, dz, cap: 1))
+                    if dtau < 0 { a = min(a, -tau / dtau) }
+                    if dkappa < 0 { a = min(a, -kappa / dkappa) }
+                    return a
+                }
+
+                // Predictor (affine scaling).
+                let lsq = geometry.product(lambda, lambda)
+                let aff = try direction(eta: 1, ds: lsq.map { -$0 }, dkappa: -tau * kappa)
+                let alphaAff = stepLength(aff.ds, aff.dz, aff.dtau, aff.dkappa)
+                let sigma = min(1, max(0, pow(1 - alphaAff, 3)))
+                // Corrector (Mehrotra): −λ∘λ − (W⁻¹Δs)∘(WΔz) + σμe.
+                let wids = w.apply(aff.ds, power: -1)
+                let wdz = w.apply(aff.dz, power: 1)
+                var target = geometry.product(wids, wdz)
+                let e = geometry.identity
+                for i in 0..<ns { target[i] = -lsq[i] - target[i] + sigma * mu * e[i] }
+                let dk = -tau * kappa - aff.dtau * aff.dkappa + sigma * mu
+                let step = try direction(eta: 1 - sigma, ds: target, dkappa: dk)
+                let alphaMax = stepLength(step.ds, step.dz, step.dtau, step.dkappa)
+                let alpha = min(1, settings.stepFraction * alphaMax)
+                if settings.verbose {
+                    FileHandle.standardError.write(String(format: "    sigma %.2e alpha_aff %.2e alpha %.2e\n", sigma, alphaAff, alpha).data(using: .utf8)!)
+                }
+                if !(alpha > 1e-12) { return .numericalError }
+                for i in 0..<nx { x[i] += alpha * step.dx[i] }
+                for i in 0..<n { y[i] += alpha * step.dy[i] }
+                for i in 0..<ns { z[i] += alpha * step.dz[i]; s[i] += alpha * step.ds[i] }
+                tau += alpha * step.dtau
+                kappa += alpha * step.dkappa
+            } catch {
+                if settings.verbose { FileHandle.standardError.write("newton system failed: \(error)\n".data(using: .utf8)!) }
+                return .numericalError
+            }
+        }
+    }
+
+    /// The result in the program's terms.
+    func result(status: SolverStatus, program: GroupNormProgram) -> SolverResult {
+        let n = prog.n
+        let scale = tau > 0 ? 1 / tau : 1
+        let xs = x.map { $0 * scale }
+        var solution = SolutionBlocks(w0: nil, u: nil, v: nil, w: nil, firstLayerMaps: [])
+        let internalCount = prog.skipBlock ?? prog.patterns.count
+        var pos = [[Double]](repeating: [], count: internalCount)
+        var neg = [[Double]](repeating: [], count: internalCount)
+        var normSum = 0.0
+        for blk in prog.blocks {
+            let w = Array(xs[(blk.x + 1)..<(blk.x + 1 + blk.dim)])
+            normSum += Vector.norm(w)
+            if let sk = prog.skipBlock, blk.pattern == sk { solution.w0 = w; continue }
+            if blk.sign > 0 { pos[blk.pattern] = w } else { neg[blk.pattern] = w }
+        }
+        var us: [[Double]] = [], vs: [[Double]] = [], maps: [[Double]] = []
+        for rep in prog.representative {
+            guard let rep else {
+                us.append([Double](repeating: 0, count: prog.d)); maps.append([]); continue
+            }
+            if rep >= 0 {
+                us.append(pos[rep]); vs.append(neg[rep]); maps.append(prog.patterns[rep].map ?? [])
+            } else {
+                let j = -1 - rep
+                us.append([Double](repeating: 0, count: prog.patterns[j].rank))
+                vs.append([Double](repeating: 0, count: prog.patterns[j].rank))
+                maps.append(prog.patterns[j].map ?? [])
+            }
+        }
+        if prog.formulation == .relaxed { solution.w = us } else { solution.u = us; solution.v = vs }
+        if prog.model == .normalized { solution.firstLayerMaps = maps }
+        var ax = [Double](repeating: 0, count: n)
+        var gx = [Double](repeating: 0, count: prog.ns)
+        prog.forward(xs, ax: &ax, gx: &gx)
+        var objective = normSum
+        if let res = prog.residual {
+            // ‖Σ … − y‖² with the residual variable removed from the equality rows.
+            var fit = 0.0
+            for i in 0..<n {
+                let v = ax[i] + res.scale * xs[res.x + 1 + i] - prog.b[i]
+                fit += v * v
+            }
+            objective = fit + program.beta * normSum
+        }
+        var eq = 0.0
+        for i in 0..<n { let v = ax[i] - prog.b[i]; eq += v * v }
+        // Cone violation of the point h − Gx.
+        var slack = [Double](repeating: 0, count: prog.ns)
+        for i in 0..<prog.ns { slack[i] = prog.h[i] - gx[i] }
+        var violation = 0.0
+        for i in prog.lpRange { violation = max(violation, -slack[i]) }
+        for (o, dim) in prog.socSegments {
+            var ss = 0.0
+            for j in 1..<dim { ss += slack[o + j] * slack[o + j] }
+            violation = max(violation, ss.squareRoot() - slack[o])
+        }
+        let residuals = SolverResiduals(primalEquality: eq.squareRoot(), dual: metrics.dualResidual,
+                                        gap: metrics.gap, coneViolation: max(violation, 0))
+        let dualObjective = metrics.dualCost * prog.objectiveScale
+        return SolverResult(status: status, objective: objective, dualObjective: dualObjective, solution: solution,
+                            equalityDual: y.map { -$0 * scale * prog.objectiveScale }, residuals: residuals,
+                            iterations: iterations, seconds: 0,
+                            size: ProblemSize(variables: prog.nx, equalities: n, linearConeRows: prog.lpRange.count,
+                                              secondOrderCones: prog.socSegments.count))
+    }
+}

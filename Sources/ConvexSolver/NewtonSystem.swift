@@ -1,0 +1,641 @@
+import Foundation
+import LinearAlgebra
+
+/// The Newton system of the interior-point method,
+///
+///     [ 0  Aᵀ  Gᵀ ] [dx]   [p]
+///     [ A  0   0  ] [dy] = [q]
+///     [ G  0  −W² ] [dz]   [r],
+///
+/// solved by eliminating dz (dz = W⁻²(G dx − r)), then dx block by block
+/// (H = GᵀW⁻²G is block diagonal with one (rᵢ+1)×(rᵢ+1) block per norm block), leaving ONE n×n
+/// Schur complement M = A H⁻¹ Aᵀ, factored by Cholesky. The blocks of M are never formed from A:
+/// for norm blocks without ReLU cones, H⁻¹ = W² is known in closed form and
+/// DᵢX(η²(I + 2w̄₁w̄₁ᵀ))XᵀDᵢ = η²·(XXᵀ ∘ hᵢhᵢᵀ) + rank one, summed over blocks as
+/// XXᵀ ∘ (H diag(η²) Hᵀ) + a low-rank syrk; blocks with ReLU cones contribute
+/// X_act Kᵢ X_actᵀ on the active rows, Kᵢ the sum of their (H⁻¹)_ww.
+/// Iterative refinement on the full system removes the error of the regularised Schur factor.
+final class NewtonSystem {
+    let prog: ProgramBlocks
+    let geometry: ConeGeometry
+    let settings: SolverSettings
+    /// XXᵀ (n×n, full), for the Hadamard form.
+    private let gram: [Double]
+    /// For each pattern, its norm blocks.
+    private let blocksOfPattern: [[Int]]
+    /// Cholesky factors of H for blocks with ReLU cones ((1+dim)² each, lower, t first).
+    private var factors: [[Double]]
+    /// Cholesky factor of the regularised Schur complement.
+    private var schur: [Double]
+    private(set) var scaling: NTScaling
+    /// The unfactored Schur complement of the last factorization (kept only in verbose mode, for checks).
+    private var assembled: [Double] = []
+    /// Per block with ReLU cones: (H⁻¹)_ww = S₀⁻¹ + c q qᵀ; `factors` holds chol(S₀), these q and c.
+    private var rankOneQ: [[Double]]
+    private var rankOneC: [Double]
+    /// Rank-one terms of M too large to add to it without ruining its conditioning (blocks on the
+    /// boundary of their cone near the optimum): M = M₀ + V Vᵀ, handled by Sherman–Morrison–Woodbury.
+    private var candidates: [(weight: Double, block: Int, column: [Double], c: Double)] = []
+    /// Per block: whether its rank-one term c q̃ q̃ᵀ of H⁻¹ is carried by an extra unknown of the
+    /// augmented Schur system (then `applyHInverse(moderate: true)` leaves it out).
+    private var isBig: [Bool]
+    /// For the big blocks, in augmented order: block index, q̃ (full (t, w) vector), ‖A q̃‖.
+    private var bigBlocks: [Int] = []
+    private var bigQ: [[Double]] = []
+    private var bigNorm: [Double] = []
+    private var bigColumns: [Double] = []
+    private var bigCount = 0
+    /// LDLᵀ factor and pivots of the augmented system (when bigCount > 0).
+    private var augmented: [Double] = []
+    private var augmentedPivots: [Int32] = []
+    /// A rank-one term c·v vᵀ goes to V when its weight exceeds this multiple of the block's base scale.
+    private let bigThreshold = 100.0
+    /// At most this many columns in V; smaller ones are added to M₀.
+    private let maxBigColumns = 64
+
+    /// Verbose-mode check: max |M e_j − A H⁻¹ Aᵀ e_j| / max|M| over a few columns j.
+    func schurConsistency() throws -> Double {
+        let n = prog.n
+        guard assembled.count == n * n else { return .nan }
+        var worst = 0.0
+        var scale = 0.0
+        for v in assembled { scale = max(scale, abs(v)) }
+        for j in stride(from: 0, to: n, by: max(1, n / 5)) {
+            var e = [Double](repeating: 0, count: n)
+            e[j] = 1
+            var aty = [Double](repeating: 0, count: prog.nx)
+            prog.adjoint(y: e, z: nil, into: &aty)
+            let h = try applyHInverse(aty)
+            var ax = [Double](repeating: 0, count: n)
+            var gx = [Double](repeating: 0, count: prog.ns)
+            prog.forward(h, ax: &ax, gx: &gx)
+            for i in j..<n { worst = max(worst, abs(ax[i] - assembled[i + j * n])) }
+        }
+        return worst / scale
+    }
+
+    init(prog: ProgramBlocks, geometry: ConeGeometry, settings: SolverSettings) {
+        self.prog = prog
+        self.geometry = geometry
+        self.settings = settings
+        let n = prog.n, d = prog.d
+        var g = [Double](repeating: 0, count: n * n)
+        prog.X.withUnsafeBufferPointer { xp in
+            g.withUnsafeMutableBufferPointer { gp in
+                RawKernels.syrkLower(.none, n: n, k: d, alpha: 1, a: xp.baseAddress!, lda: n, beta: 0,
+                                     c: gp.baseAddress!, ldc: n)
+            }
+        }
+        for j in 0..<n { for i in (j + 1)..<max(j + 1, n) { g[j + i * n] = g[i + j * n] } }
+        gram = g
+        var bop = [[Int]](repeating: [], count: prog.patterns.count)
+        for (k, b) in prog.blocks.enumerated() { bop[b.pattern].append(k) }
+        blocksOfPattern = bop
+        factors = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim * $0.dim) }
+        schur = [Double](repeating: 0, count: n * n)
+        scaling = NTScaling(identity: geometry)
+        rankOneQ = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim) }
+        rankOneC = [Double](repeating: 0, count: prog.blocks.count)
+        isBig = [Bool](repeating: false, count: prog.blocks.count)
+    }
+
+    /// hᵢ ∘ (X Tᵢ q) for pattern i (an n-vector).
+    private func maskedImage(pattern i: Int, _ q: [Double]) -> [Double] {
+        let n = prog.n, d = prog.d
+        let pat = prog.patterns[i]
+        var tq = q
+        if let t = pat.map {
+            tq = [Double](repeating: 0, count: d)
+            t.withUnsafeBufferPointer { tp in
+                q.withUnsafeBufferPointer { qp in
+                    tq.withUnsafeMutableBufferPointer { op in
+                        RawKernels.gemv(.none, m: d, n: pat.rank, alpha: 1, a: tp.baseAddress!, lda: d, x: qp.baseAddress!,
+                                        beta: 0, y: op.baseAddress!)
+                    }
+                }
+            }
+        }
+        var out = [Double](repeating: 0, count: n)
+        for i2 in pat.active {
+            var v = 0.0
+            for j in 0..<d { v += prog.X[i2 + j * n] * tq[j] }
+            out[i2] = v
+        }
+        return out
+    }
+
+    // MARK: Factorization
+
+    /// Factors the system at the scaling W.
+    /// - Throws: `LinearAlgebraError` when a block or the Schur complement cannot be factored.
+    func factor(_ w: NTScaling) throws {
+        scaling = w
+        let n = prog.n, d = prog.d
+        var m = [Double](repeating: 0, count: n * n)
+        candidates.removeAll(keepingCapacity: true)
+        try m.withUnsafeMutableBufferPointer { mp in
+            let M = mp.baseAddress!
+            addClosedFormBlocks(M)
+            for (i, blocks) in blocksOfPattern.enumerated() {
+                let withCones = blocks.filter { prog.blocks[$0].lp != nil }
+                let mapped = blocks.filter { prog.blocks[$0].lp == nil && prog.patterns[i].map != nil }
+                if withCones.isEmpty && mapped.isEmpty { continue }
+                let r = prog.patterns[i].rank
+                if r == 0 { 
+                    for k in withCones { try factorBlock(k, kSum: nil) }
+                    continue
+                }
+                var kmat = [Double](repeating: 0, count: r * r)
+                for k in withCones { try factorBlock(k, kSum: &kmat) }
+                for k in mapped { addClosedFormInverse(k, into: &kmat) }
+                for j in 0..<r { for i2 in (j + 1)..<max(j + 1, r) { kmat[j + i2 * r] = kmat[i2 + j * r] } }
+                var kd = kmat
+                if let t = prog.patterns[i].map {
+                    kd = congruence(t, rows: d, cols: r, kmat)
+                }
+                try addCongruence(M, pattern: i, k: kd)
+            }
+            if let res = prog.residual {
+                let seg = prog.socSegments.count - 1
+                let e = w.eta[seg]
+                let add = res.scale * res.scale * e * e / 4
+                for i in 0..<n { M[i + i * n] += add }
+            }
+            // The largest rank-one terms stay outside M₀ (as V); the rest are added to it.
+            candidates.sort { $0.weight > $1.weight }
+            bigCount = min(candidates.count, maxBigColumns)
+            bigColumns = [Double](repeating: 0, count: n * bigCount)
+            for k in isBig.indices { isBig[k] = false }
+            bigBlocks = []; bigQ = []; bigNorm = []
+            for (c, cand) in candidates.enumerated() {
+                if c < bigCount {
+                    for i in 0..<n { bigColumns[i + c * n] = cand.column[i] }
+                    let k = cand.block
+                    let blk = prog.blocks[k]
+                    isBig[k] = true
+                    bigBlocks.append(k)
+                    var norm2 = 0.0
+                    for i in 0..<n { norm2 += cand.column[i] * cand.column[i] }
+                    bigNorm.append((norm2 / cand.c).squareRoot())
+                    let o = blk.soc
+                    if blk.lp != nil {
+                        // q̃ = (−ρᵀq, q), ρ = −2 w̄₀ w̄₁ / (1 + 2‖w̄₁‖²).
+                        let q = rankOneQ[k]
+                        var w1sq = 0.0, w1q = 0.0
+                        for j in 0..<blk.dim {
+                            w1sq += scaling.wbar[o + 1 + j] * scaling.wbar[o + 1 + j]
+                            w1q += scaling.wbar[o + 1 + j] * q[j]
+                        }
+                        let rhoq = -2 * scaling.wbar[o] * w1q / (1 + 2 * w1sq)
+                        bigQ.append([-rhoq] + q)
+                    } else {
+                        bigQ.append(Array(scaling.wbar[o..<(o + 1 + blk.dim)]))
+                    }
+                } else {
+                    for j in 0..<n where cand.column[j] != 0 {
+                        let vj = cand.column[j]
+                        for i in j..<n { M[i + j * n] += cand.column[i] * vj }
+                    }
+                }
+            }
+            var maxDiag = 0.0
+            for i in 0..<n { maxDiag = max(maxDiag, M[i + i * n]) }
+            // Cholesky of M₀; when M is numerically singular (e.g. a row no pattern reaches), retry with
+            // a growing diagonal shift. Iterative refinement in `solve` corrects for the shift.
+            var shift = settings.schurRegularization * max(maxDiag, 1e-300)
+            var copy = [Double](repeating: 0, count: n * n)
+            for i in 0..<(n * n) { copy[i] = M[i] }
+            if settings.verbose {
+                assembled = copy
+                for c in 0..<bigCount {
+                    for j in 0..<n { for i in j..<n { assembled[i + j * n] += bigColumns[i + c * n] * bigColumns[j + c * n] } }
+                }
+            }
+            if bigCount == 0 {
+                for i in 0..<n { M[i + i * n] += shift }
+                while true {
+                    do {
+                        try RawKernels.choleskyLower(n: n, a: M, lda: n)
+                        break
+                    } catch {
+                        shift = shift == 0 ? 1e-14 * max(maxDiag, 1e-300) : shift * 100
+                        if shift > 1e-4 * max(maxDiag, 1e-300) { throw error }
+                        for i in 0..<(n * n) { M[i] = copy[i] }
+                        for i in 0..<n { M[i + i * n] += shift }
+                    }
+                }
+            }
+        }
+        if bigCount == 0 {
+            schur = m
+            return
+        }
+        // M = M₀ + V Vᵀ with V = Û Σ (unit columns Û): solve the augmented system
+        //     [ M₀  Û    ] [dy]   [u]
+        //     [ Ûᵀ  −Σ⁻² ] [ζ ] = [0]
+        // by a Bunch–Kaufman LDLᵀ. Unlike Sherman–Morrison–Woodbury this stays backward stable when
+        // Σ is huge (blocks on their cone boundary) and M₀ is ill-conditioned.
+        let k = bigCount, na = n + k
+        var aug = [Double](repeating: 0, count: na * na)
+        for j in 0..<n { for i in j..<n { aug[i + j * na] = m[i + j * n] } }
+        for c in 0..<k {
+            var norm2 = 0.0
+            for i in 0..<n { norm2 += bigColumns[i + c * n] * bigColumns[i + c * n] }
+            let norm = norm2.squareRoot()
+            for i in 0..<n { aug[(n + c) + i * na] = norm > 0 ? bigColumns[i + c * n] / norm : 0 }
+            aug[(n + c) + (n + c) * na] = norm > 0 ? -1 / norm2 : -1
+        }
+        var piv = [Int32](repeating: 0, count: na)
+        try aug.withUnsafeMutableBufferPointer { ap in
+            try piv.withUnsafeMutableBufferPointer { pp in
+                try RawKernels.symmetricIndefiniteFactor(n: na, a: ap.baseAddress!, lda: na, pivots: pp.baseAddress!)
+            }
+        }
+        augmented = aug
+        augmentedPivots = piv
+    }
+
+    /// Blocks without ReLU cones and without a map: M += XXᵀ ∘ (Hm diag(η²) Hmᵀ) + Σ a aᵀ,
+    /// a = √2 η hᵢ ∘ (X w̄₁).
+    private func addClosedFormBlocks(_ M: UnsafeMutablePointer<Double>) {
+        let n = prog.n, d = prog.d
+        let simple = prog.blocks.indices.filter { prog.blocks[$0].lp == nil && prog.patterns[prog.blocks[$0].pattern].map == nil }
+        if simple.isEmpty { return }
+        let kc = simple.count
+        var hm = [Double](repeating: 0, count: n * kc)
+        var wb = [Double](repeating: 0, count: d * kc)
+        for (col, k) in simple.enumerated() {
+            let blk = prog.blocks[k]
+            let e = scaling.eta[k]
+            let mask = prog.patterns[blk.pattern].mask
+            for i in 0..<n { hm[i + col * n] = e * mask[i] }
+            for j in 0..<d { wb[j + col * d] = scaling.wbar[blk.soc + 1 + j] }
+        }
+        var theta = [Double](repeating: 0, count: n * n)
+        hm.withUnsafeBufferPointer { hp in
+            theta.withUnsafeMutableBufferPointer { tp in
+                RawKernels.syrkLower(.none, n: n, k: kc, alpha: 1, a: hp.baseAddress!, lda: n, beta: 0,
+                                     c: tp.baseAddress!, ldc: n)
+            }
+        }
+        for j in 0..<n { for i in j..<n { M[i + j * n] += gram[i + j * n] * theta[i + j * n] } }
+        // Low-rank part: columns √2 η hᵢ ∘ (X w̄₁).
+        var a = [Double](repeating: 0, count: n * kc)
+        prog.X.withUnsafeBufferPointer { xp in
+            wb.withUnsafeBufferPointer { wp in
+                a.withUnsafeMutableBufferPointer { ap in
+                    RawKernels.gemm(.none, .none, m: n, n: kc, k: d, alpha: 1, a: xp.baseAddress!, lda: n,
+                                    b: wp.baseAddress!, ldb: d, beta: 0, c: ap.baseAddress!, ldc: n)
+                }
+            }
+        }
+        let root2 = 2.0.squareRoot()
+        for col in 0..<kc { for i in 0..<n { a[i + col * n] *= root2 * hm[i + col * n] } }
+        // Blocks near their cone boundary (2‖w̄₁‖² large) go to V instead of M₀.
+        for (col, k) in simple.enumerated() {
+            let blk = prog.blocks[k]
+            var w1sq = 0.0
+            for j in 0..<blk.dim { w1sq += scaling.wbar[blk.soc + 1 + j] * scaling.wbar[blk.soc + 1 + j] }
+            if 2 * w1sq > bigThreshold {
+                candidates.append((2 * w1sq, k, Array(a[(col * n)..<((col + 1) * n)]), 2 * scaling.eta[k] * scaling.eta[k]))
+                for i in 0..<n { a[i + col * n] = 0 }
+            }
+        }
+        a.withUnsafeBufferPointer { ap in
+            RawKernels.syrkLower(.none, n: n, k: kc, alpha: 1, a: ap.baseAddress!, lda: n, beta: 1, c: M, ldc: n)
+        }
+    }
+
+    /// (H⁻¹)_ww = η²(I + 2w̄₁w̄₁ᵀ) of a block without ReLU cones, added to `k` (lower triangle used).
+    private func addClosedFormInverse(_ k: Int, into kmat: inout [Double]) {
+        let blk = prog.blocks[k]
+        let r = blk.dim
+        let e2 = scaling.eta[k] * scaling.eta[k]
+        let w1 = Array(scaling.wbar[(blk.soc + 1)..<(blk.soc + 1 + r)])
+        let w1sq = w1.reduce(0) { $0 + $1 * $1 }
+        for j in 0..<r { kmat[j + j * r] += e2 }
+        if 2 * w1sq > bigThreshold {
+            let col = maskedImage(pattern: blk.pattern, w1).map { $0 * (2 * e2).squareRoot() }
+            candidates.append((2 * w1sq, k, col, 2 * e2))
+        } else {
+            for j in 0..<r { for i in j..<r { kmat[i + j * r] += 2 * e2 * w1[i] * w1[j] } }
+        }
+    }
+
+    /// Factors a block with ReLU cones. With t eliminated first, H = W⁻² + [0 0; 0 C], C = TᵀXᵀΛXT,
+    /// reduces to S = S₀ − γ w̄₁w̄₁ᵀ with S₀ = C + η⁻²I and γ = 2η⁻²/(1 + 2‖w̄₁‖²) (using w̄ᵀJw̄ = 1).
+    /// Near the cone boundary S is nearly singular, so it is never factored: S⁻¹ = S₀⁻¹ + c q qᵀ with
+    /// q = S₀⁻¹w̄₁ and c = γ / (1/(1 + 2‖w̄₁‖²) + γη² qᵀC w̄₁), a sum of positive terms (no cancellation).
+    /// Stores chol(S₀), q and c; adds S₀⁻¹ (and c q qᵀ unless it goes to V) to `kSum`.
+    private func factorBlock(_ k: Int, kSum: UnsafeMutablePointer<Double>?) throws {
+        let blk = prog.blocks[k]
+        let pat = prog.patterns[blk.pattern]
+        let n = prog.n, d = prog.d, r = blk.dim
+        guard let lp = blk.lp, r > 0 else { return }
+        // XᵀΛX with Λ = z/s = 1/diag² on the block's ReLU rows.
+        var xs = [Double](repeating: 0, count: n * d)
+        for j in 0..<d {
+            for i in 0..<n { xs[i + j * n] = prog.X[i + j * n] / scaling.diag[lp + i] }
+        }
+        var cmat = [Double](repeating: 0, count: d * d)
+        xs.withUnsafeBufferPointer { xp in
+            cmat.withUnsafeMutableBufferPointer { cp in
+                RawKernels.syrkLower(.transpose, n: d, k: n, alpha: 1, a: xp.baseAddress!, lda: n, beta: 0,
+                                     c: cp.baseAddress!, ldc: d)
+            }
+        }
+        for j in 0..<d { for i in (j + 1)..<max(j + 1, d) { cmat[j + i * d] = cmat[i + j * d] } }
+        if let t = pat.map { cmat = congruenceTranspose(t, rows: d, cols: r, cmat) }
+        let e2 = scaling.eta[k] * scaling.eta[k]
+        let w1 = Array(scaling.wbar[(blk.soc + 1)..<(blk.soc + 1 + r)])
+        let w1sq = w1.reduce(0) { $0 + $1 * $1 }
+        let gamma = 2 / e2 / (1 + 2 * w1sq)
+        var factor = cmat
+        for j in 0..<r { factor[j + j * r] += 1 / e2 }
+        try factor.withUnsafeMutableBufferPointer { hp in
+            try RawKernels.choleskyLower(n: r, a: hp.baseAddress!, lda: r)
+        }
+        factors[k] = factor
+        var q = w1
+        try factor.withUnsafeBufferPointer { fp in
+            try q.withUnsafeMutableBufferPointer { qp in
+                try RawKernels.choleskySolve(n: r, nrhs: 1, l: fp.baseAddress!, ldl: r, b: qp.baseAddress!, ldb: r)
+            }
+        }
+        var qcw = 0.0
+        for j in 0..<r {
+            var cw = 0.0
+            for i in 0..<r { cw += cmat[j + i * r] * w1[i] }
+            qcw += q[j] * cw
+        }
+        let c = gamma / (1 / (1 + 2 * w1sq) + gamma * e2 * max(qcw, 0))
+        rankOneQ[k] = q
+        rankOneC[k] = c
+        guard let kSum else { return }
+        var inv = factor
+        try inv.withUnsafeMutableBufferPointer { lp in try RawKernels.choleskyInverse(n: r, l: lp.baseAddress!, ldl: r) }
+        for j in 0..<r { for i in j..<r { kSum[i + j * r] += inv[i + j * r] } }
+        let weight = c * q.reduce(0) { $0 + $1 * $1 } / e2
+        if weight > bigThreshold {
+            // The column is A q̃ = sign · hᵢ∘(X Tᵢ q) (the sign matters in the augmented system).
+            let col = maskedImage(pattern: blk.pattern, q).map { $0 * c.squareRoot() * blk.sign }
+            candidates.append((weight, k, col, c))
+        } else {
+            for j in 0..<r { for i in j..<r { kSum[i + j * r] += c * q[i] * q[j] } }
+        }
+    }
+
+    /// T K Tᵀ for T rows×cols, K cols×cols (full): a rows×rows full matrix.
+    private func congruence(_ t: [Double], rows: Int, cols: Int, _ k: [Double]) -> [Double] {
+        var tk = [Double](repeating: 0, count: rows * cols)
+        var out = [Double](repeating: 0, count: rows * rows)
+        t.withUnsafeBufferPointer { tp in
+            k.withUnsafeBufferPointer { kp in
+                tk.withUnsafeMutableBufferPointer { tkp in
+                    RawKernels.gemm(.none, .none, m: rows, n: cols, k: cols, alpha: 1, a: tp.baseAddress!, lda: rows,
+                                    b: kp.baseAddress!, ldb: cols, beta: 0, c: tkp.baseAddress!, ldc: rows)
+                }
+            }
+            tk.withUnsafeBufferPointer { tkp in
+                out.withUnsafeMutableBufferPointer { op in
+                    RawKernels.gemm(.none, .transpose, m: rows, n: rows, k: cols, alpha: 1, a: tkp.baseAddress!, lda: rows,
+                                    b: tp.baseAddress!, ldb: rows, beta: 0, c: op.baseAddress!, ldc: rows)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Tᵀ C T for T rows×cols, C rows×rows (full): a cols×cols full matrix.
+    private func congruenceTranspose(_ t: [Double], rows: Int, cols: Int, _ c: [Double]) -> [Double] {
+        var ct = [Double](repeating: 0, count: rows * cols)
+        var out = [Double](repeating: 0, count: cols * cols)
+        t.withUnsafeBufferPointer { tp in
+            c.withUnsafeBufferPointer { cp in
+                ct.withUnsafeMutableBufferPointer { ctp in
+                    RawKernels.gemm(.none, .none, m: rows, n: cols, k: rows, alpha: 1, a: cp.baseAddress!, lda: rows,
+                                    b: tp.baseAddress!, ldb: rows, beta: 0, c: ctp.baseAddress!, ldc: rows)
+                }
+            }
+            ct.withUnsafeBufferPointer { ctp in
+                out.withUnsafeMutableBufferPointer { op in
+                    RawKernels.gemm(.transpose, .none, m: cols, n: cols, k: rows, alpha: 1, a: tp.baseAddress!, lda: rows,
+                                    b: ctp.baseAddress!, ldb: rows, beta: 0, c: op.baseAddress!, ldc: cols)
+                }
+            }
+        }
+        return out
+    }
+
+    /// M[act, act] += X_act K X_actᵀ (K d×d symmetric, full), by Cholesky of K, trmm and syrk
+    /// (or two gemms when K is not numerically positive definite).
+    private func addCongruence(_ M: UnsafeMutablePointer<Double>, pattern i: Int, k: [Double]) throws {
+        let n = prog.n, d = prog.d
+        let act = prog.patterns[i].active
+        let na = act.count
+        if na == 0 { return }
+        var xa = [Double](repeating: 0, count: na * d)
+        for j in 0..<d { for (kk, row) in act.enumerated() { xa[kk + j * na] = prog.X[row + j * n] } }
+        var ma = [Double](repeating: 0, count: na * na)
+        var l = k
+        let ok: Bool = l.withUnsafeMutableBufferPointer { lp in
+            (try? RawKernels.choleskyLower(n: d, a: lp.baseAddress!, lda: d)) != nil
+        }
+        if ok {
+            l.withUnsafeBufferPointer { lp in
+                xa.withUnsafeMutableBufferPointer { xp in
+                    RawKernels.trmmRightLower(.none, m: na, n: d, alpha: 1, l: lp.baseAddress!, ldl: d,
+                                              b: xp.baseAddress!, ldb: na)
+                }
+            }
+            xa.withUnsafeBufferPointer { xp in
+                ma.withUnsafeMutableBufferPointer { mp in
+                    RawKernels.syrkLower(.none, n: na, k: d, alpha: 1, a: xp.baseAddress!, lda: na, beta: 0,
+                                         c: mp.baseAddress!, ldc: na)
+                }
+            }
+        } else {
+            var b = [Double](repeating: 0, count: na * d)
+            xa.withUnsafeBufferPointer { xp in
+                k.withUnsafeBufferPointer { kp in
+                    b.withUnsafeMutableBufferPointer { bp in
+                        RawKernels.gemm(.none, .none, m: na, n: d, k: d, alpha: 1, a: xp.baseAddress!, lda: na,
+                                        b: kp.baseAddress!, ldb: d, beta: 0, c: bp.baseAddress!, ldc: na)
+                    }
+                }
+                b.withUnsafeBufferPointer { bp in
+                    ma.withUnsafeMutableBufferPointer { mp in
+                        RawKernels.gemm(.none, .transpose, m: na, n: na, k: d, alpha: 1, a: bp.baseAddress!, lda: na,
+                                        b: xp.baseAddress!, ldb: na, beta: 0, c: mp.baseAddress!, ldc: na)
+                    }
+                }
+            }
+        }
+        for jj in 0..<na {
+            let cj = act[jj] * n
+            for ii in jj..<na { M[act[ii] + cj] += ma[ii + jj * na] }
+        }
+    }
+
+    // MARK: Solves
+
+    /// x ← H⁻¹ f, block by block.
+    /// With `moderate`, the big blocks' rank-one terms c q̃ q̃ᵀ are left out (H⁻¹ − c q̃ q̃ᵀ = B).
+    func applyHInverse(_ f: [Double], moderate: Bool = false) throws -> [Double] {
+        var out = f
+        for (k, blk) in prog.blocks.enumerated() {
+            let m = blk.dim + 1
+            let skipRankOne = moderate && isBig[k]
+            if blk.lp != nil {
+                // x_w = S⁻¹(f_w − ρ f_t), x_t = f_t/h_tt − ρᵀx_w with h_tt = η⁻²(1 + 2‖w̄₁‖²),
+                // ρ = h_tw/h_tt = −2 w̄₀ w̄₁/(1 + 2‖w̄₁‖²).
+                let r = blk.dim
+                let o = blk.soc
+                var w1sq = 0.0
+                for j in 1..<m { w1sq += scaling.wbar[o + j] * scaling.wbar[o + j] }
+                let denom = 1 + 2 * w1sq
+                let htt = denom / (scaling.eta[k] * scaling.eta[k])
+                let ft = f[blk.x]
+                let rhoScale = -2 * scaling.wbar[o] / denom
+                for j in 1..<m { out[blk.x + j] = f[blk.x + j] - rhoScale * scaling.wbar[o + j] * ft }
+                if r > 0 {
+                    // S⁻¹v = S₀⁻¹v + c q (qᵀv).
+                    var qv = 0.0
+                    for j in 0..<r { qv += rankOneQ[k][j] * out[blk.x + 1 + j] }
+                    try factors[k].withUnsafeBufferPointer { lp in
+                        try out.withUnsafeMutableBufferPointer { op in
+                            try RawKernels.choleskySolve(n: r, nrhs: 1, l: lp.baseAddress!, ldl: r,
+                                                         b: op.baseAddress! + blk.x + 1, ldb: r)
+                        }
+                    }
+                    if !skipRankOne {
+                        let cq = rankOneC[k] * qv
+                        for j in 0..<r { out[blk.x + 1 + j] += cq * rankOneQ[k][j] }
+                    }
+                }
+                var rx = 0.0
+                for j in 1..<m { rx += rhoScale * scaling.wbar[o + j] * out[blk.x + j] }
+                out[blk.x] = ft / htt - rx
+            } else {
+                // W² f = η²(2 w̄ (w̄ᵀf) − J f); the moderate part is −η² J f.
+                let e2 = scaling.eta[k] * scaling.eta[k]
+                var wf = 0.0
+                if !skipRankOne { for j in 0..<m { wf += scaling.wbar[blk.soc + j] * f[blk.x + j] } }
+                out[blk.x] = e2 * (2 * scaling.wbar[blk.soc] * wf - f[blk.x])
+                for j in 1..<m { out[blk.x + j] = e2 * (2 * scaling.wbar[blk.soc + j] * wf + f[blk.x + j]) }
+            }
+        }
+        if let res = prog.residual {
+            // H = η⁻²(diag(0, 4I) + 2 g gᵀ), g = (w̄₀ − w̄₁, −2 w̄₂:).
+            let n = prog.n
+            let seg = prog.socSegments.count - 1
+            let e2 = scaling.eta[seg] * scaling.eta[seg]
+            let o = res.cone
+            let g0 = scaling.wbar[o] - scaling.wbar[o + 1]
+            let ft = f[res.x]
+            let gx = e2 * ft / (2 * g0)
+            var grx = 0.0
+            for i in 0..<n {
+                let gr = -2 * scaling.wbar[o + 2 + i]
+                let xr = e2 * (f[res.x + 1 + i] - gr * ft / g0) / 4
+                out[res.x + 1 + i] = xr
+                grx += gr * xr
+            }
+            out[res.x] = (gx - grx) / g0
+        }
+        return out
+    }
+
+    /// Solves the (augmented) Schur system; returns dy and the extra unknowns ζ′.
+    private func schurSolve(_ v: [Double], extra: [Double]) throws -> ([Double], [Double]) {
+        let n = prog.n
+        if bigCount == 0 {
+            var out = v
+            try schur.withUnsafeBufferPointer { sp in
+                try out.withUnsafeMutableBufferPointer { op in
+                    try RawKernels.choleskySolve(n: n, nrhs: 1, l: sp.baseAddress!, ldl: n, b: op.baseAddress!, ldb: n)
+                }
+            }
+            return (out, [])
+        }
+        let na = n + bigCount
+        var rhs = v + extra
+        try augmented.withUnsafeBufferPointer { ap in
+            try augmentedPivots.withUnsafeBufferPointer { pp in
+                try rhs.withUnsafeMutableBufferPointer { rp in
+                    try RawKernels.symmetricIndefiniteSolve(n: na, nrhs: 1, factor: ap.baseAddress!, ldf: na,
+                                                            pivots: pp.baseAddress!, b: rp.baseAddress!, ldb: na)
+                }
+            }
+        }
+        return (Array(rhs[0..<n]), Array(rhs[n...]))
+    }
+
+    /// One solve: H⁻¹ = B + Σ_big c q̃ q̃ᵀ, and with ζ the big blocks' coefficients
+    ///     [ M₀  Q    ] [dy]   [A B f − q]
+    ///     [ Qᵀ  −1/c ] [ζ ] = [q̃ᵀ f    ],   Q = A q̃ (columns scaled to unit norm),
+    /// dx = B(f − Aᵀdy) − Σ ζ q̃: the large rank-one terms never appear explicitly.
+    private func solveOnce(_ p: [Double], _ q: [Double], _ r: [Double]) throws -> ([Double], [Double], [Double]) {
+        let v = scaling.apply(r, power: -2)
+        var f = [Double](repeating: 0, count: prog.nx)
+        prog.adjoint(y: nil, z: v, into: &f)
+        for i in 0..<prog.nx { f[i] += p[i] }
+        let hf = try applyHInverse(f, moderate: true)
+        var ax = [Double](repeating: 0, count: prog.n)
+        var gx = [Double](repeating: 0, count: prog.ns)
+        prog.forward(hf, ax: &ax, gx: &gx)
+        for i in 0..<prog.n { ax[i] -= q[i] }
+        var extra = [Double](repeating: 0, count: bigCount)
+        for (c, k) in bigBlocks.enumerated() {
+            let x0 = prog.blocks[k].x
+            var dot = 0.0
+            for (j, qj) in bigQ[c].enumerated() { dot += qj * f[x0 + j] }
+            extra[c] = dot / bigNorm[c]
+        }
+        let (dy, zeta) = try schurSolve(ax, extra: extra)
+        var aty = [Double](repeating: 0, count: prog.nx)
+        prog.adjoint(y: dy, z: nil, into: &aty)
+        for i in 0..<prog.nx { f[i] -= aty[i] }
+        var dx = try applyHInverse(f, moderate: true)
+        for (c, k) in bigBlocks.enumerated() {
+            let x0 = prog.blocks[k].x
+            let xi = -zeta[c] / bigNorm[c]
+            for (j, qj) in bigQ[c].enumerated() { dx[x0 + j] += xi * qj }
+        }
+        prog.forward(dx, ax: &ax, gx: &gx)
+        for i in 0..<prog.ns { gx[i] -= r[i] }
+        let dz = scaling.apply(gx, power: -2)
+        return (dx, dy, dz)
+    }
+
+    /// Solves the Newton system with iterative refinement.
+    func solve(_ p: [Double], _ q: [Double], _ r: [Double]) throws -> (dx: [Double], dy: [Double], dz: [Double]) {
+        var (dx, dy, dz) = try solveOnce(p, q, r)
+        let rhsNorm = max(Vector.norm(p), Vector.norm(q), Vector.norm(r), 1e-300)
+        var lastErr = Double.infinity
+        for _ in 0..<settings.refinementSteps {
+            // Residual of the unreduced system.
+            var ex = [Double](repeating: 0, count: prog.nx)
+            prog.adjoint(y: dy, z: dz, into: &ex)
+            for i in 0..<prog.nx { ex[i] = p[i] - ex[i] }
+            var ax = [Double](repeating: 0, count: prog.n)
+            var gx = [Double](repeating: 0, count: prog.ns)
+            prog.forward(dx, ax: &ax, gx: &gx)
+            let w2dz = scaling.apply(dz, power: 2)
+            var ey = q, ez = r
+            for i in 0..<prog.n { ey[i] -= ax[i] }
+            for i in 0..<prog.ns { ez[i] -= gx[i] - w2dz[i] }
+            let err = max(Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez))
+            if settings.verbose {
+                FileHandle.standardError.write(String(format: "      refine err %.2e (x %.2e y %.2e z %.2e) rhs %.2e\n", err, Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez), rhsNorm).data(using: .utf8)!)
+            }
+            if err <= 1e-14 * rhsNorm || err >= 0.9 * lastErr { break }
+            lastErr = err
+            let (cx, cy, cz) = try solveOnce(ex, ey, ez)
+            for i in 0..<prog.nx { dx[i] += cx[i] }
+            for i in 0..<prog.n { dy[i] += cy[i] }
+            for i in 0..<prog.ns { dz[i] += cz[i] }
+        }
+        return (dx, dy, dz)
+    }
+}

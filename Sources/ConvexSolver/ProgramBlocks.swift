@@ -1,0 +1,321 @@
+import LinearAlgebra
+import ModelKinds
+
+/// One arrangement pattern as the solver sees it: which rows are active, the signs Sᵢ = 2Dᵢ − I,
+/// and for the normalized model the map Tᵢ = VᵢΣᵢ⁻¹ (d×rᵢ) with DᵢX Tᵢ = Uᵢ.
+struct PatternBlock {
+    /// hᵢ as 0/1 doubles (length n).
+    let mask: [Double]
+    /// Sᵢ's diagonal, ±1 (length n).
+    let sign: [Double]
+    /// Indices of the active rows.
+    let active: [Int]
+    /// Tᵢ, d×rᵢ column-major; nil means the identity (rᵢ = d).
+    let map: [Double]?
+    /// rᵢ, the dimension of the blocks of this pattern.
+    let rank: Int
+}
+
+/// One norm block: variables (t, w) with t ≥ ‖w‖ (a second-order cone), optionally the ReLU
+/// cone SᵢX Tᵢ w ≥ 0, entering the equality rows as `sign · DᵢX Tᵢ w`.
+struct NormBlock {
+    let pattern: Int
+    let sign: Double
+    let dim: Int
+    /// Offset of t in x; w occupies the next `dim` entries.
+    let x: Int
+    /// Offset of the block's second-order cone (t, w) in the slack vector.
+    let soc: Int
+    /// Offset of its n ReLU-cone rows in the slack vector, if it has them.
+    let lp: Int?
+}
+
+/// The approx program's residual: variables (t, r) with t ≥ ‖r‖², written as the second-order
+/// cone (t + 1, t − 1, 2r); r enters the equality rows as −√β r (the objective is divided by β).
+struct ResidualBlock {
+    let x: Int
+    let cone: Int
+    let scale: Double
+}
+
+/// The conic form `min cᵀx s.t. Ax = b, Gx + s = h, s ∈ K` of a `GroupNormProgram`, with the
+/// structured products by A, Aᵀ, G and Gᵀ. K is one nonnegative orthant (all ReLU-cone rows,
+/// contiguous) followed by second-order cones. Nothing here forms A or G.
+struct ProgramBlocks {
+    let n: Int
+    let d: Int
+    /// X, n×d column-major.
+    let X: [Double]
+    let patterns: [PatternBlock]
+    let blocks: [NormBlock]
+    let residual: ResidualBlock?
+    /// Index of the skip pattern (all rows active, no map), if the model is skip.
+    let skipBlock: Int?
+    let nx: Int
+    let ns: Int
+    /// The nonnegative-orthant rows of s.
+    let lpRange: Range<Int>
+    /// The second-order cones of s: (offset, dimension).
+    let socSegments: [(offset: Int, dim: Int)]
+    let c: [Double]
+    let b: [Double]
+    let h: [Double]
+    /// The objective of the solved form is the program's divided by this (β for approx, else 1).
+    let objectiveScale: Double
+    /// Whether every block without ReLU cones lacks a map (so the Hadamard form of the Schur complement applies).
+    let model: LearnedModel
+    let formulation: Formulation
+    /// For each pattern of the program: its internal pattern (j ≥ 0), a repeat of internal pattern j
+    /// (−1 − j, reported as zeros), or nil when merged into the skip block.
+    let representative: [Int?]
+
+    init(_ program: GroupNormProgram) throws {
+        let n = program.n, d = program.d
+        self.n = n; self.d = d
+        self.X = program.X.storage
+        self.model = program.model
+        self.formulation = program.formulation
+        let withCones = program.formulation != .relaxed
+        // Identical blocks make the Newton systems singular (and the split of weight between them is
+        // arbitrary), so each distinct pattern is solved once; a repeated pattern, and under skip/relaxed
+        // the all-ones pattern (whose block is the skip block w₀), get zero weights in the result.
+        var pats: [PatternBlock] = []
+        var representative: [Int?] = []
+        var firstIndex: [[Bool]: Int] = [:]
+        var mergedIntoSkip: [Bool] = []
+        for h in program.patterns {
+            let allOnes = h.allSatisfy { $0 }
+            if program.model == .skip && program.formulation == .relaxed && allOnes {
+                representative.append(nil); mergedIntoSkip.append(true); continue
+            }
+            mergedIntoSkip.append(false)
+            if let j = firstIndex[h] { representative.append(-1 - j); continue }
+            firstIndex[h] = pats.count
+            representative.append(pats.count)
+            let mask = h.map { $0 ? 1.0 : 0.0 }
+            let sign = h.map { $0 ? 1.0 : -1.0 }
+            let active = h.indices.filter { h[$0] }
+            if program.model == .normalized {
+                let (map, rank) = try Self.normalizedMap(X: program.X, active: active)
+                pats.append(PatternBlock(mask: mask, sign: sign, active: active, map: map, rank: rank))
+            } else {
+                pats.append(PatternBlock(mask: mask, sign: sign, active: active, map: nil, rank: d))
+            }
+        }
+        // representative[i]: j ≥ 0 solves pattern i as internal pattern j; −1 − j repeats internal
+        // pattern j (zero weights); nil is merged into the skip block.
+        self.representative = representative
+        let internalCount = pats.count
+        var skip: Int? = nil
+        if program.model == .skip {
+            skip = pats.count
+            pats.append(PatternBlock(mask: Array(repeating: 1, count: n), sign: Array(repeating: 1, count: n),
+                                     active: Array(0..<n), map: nil, rank: d))
+        }
+        // Variables: every norm block (t, w), then the residual (t, r). Slacks: the blocks' cones (t, w),
+        // then all ReLU-cone rows, then the residual cone.
+        var blocks: [NormBlock] = []
+        var xOff = 0, socOff = 0
+        var pending: [(pattern: Int, sign: Double, dim: Int, lp: Bool)] = []
+        if let s = skip { pending.append((s, 1, d, false)) }
+        for i in 0..<internalCount {
+            let r = pats[i].rank
+            if program.formulation == .relaxed {
+                pending.append((i, 1, r, false))
+            } else {
+                pending.append((i, 1, r, true))
+                pending.append((i, -1, r, true))
+            }
+        }
+        let socTotal = pending.reduce(0) { $0 + 1 + $1.dim }
+        var lpOff = socTotal
+        var segments: [(offset: Int, dim: Int)] = []
+        for b in pending {
+            let lp: Int? = (withCones && b.lp) ? lpOff : nil
+            if lp != nil { lpOff += n }
+            blocks.append(NormBlock(pattern: b.pattern, sign: b.sign, dim: b.dim, x: xOff, soc: socOff, lp: lp))
+            segments.append((socOff, 1 + b.dim))
+            xOff += 1 + b.dim
+            socOff += 1 + b.dim
+        }
+        // The ReLU-cone rows must follow the cones directly so that they form one contiguous range.
+        let lpRange = socTotal..<lpOff
+        var ns = lpOff
+        var residual: ResidualBlock? = nil
+        if program.formulation == .approx {
+            residual = ResidualBlock(x: xOff, cone: ns, scale: program.beta.squareRoot())
+            segments.append((ns, n + 2))
+            xOff += 1 + n
+            ns += n + 2
+        }
+        // Reorder: s = [block cones][ReLU rows][residual cone]; segments already carry offsets.
+        self.patterns = pats
+        self.blocks = blocks
+        self.residual = residual
+        self.skipBlock = skip
+        self.nx = xOff
+        self.ns = ns
+        self.lpRange = lpRange
+        self.socSegments = segments
+        var c = [Double](repeating: 0, count: xOff)
+        for b in blocks { c[b.x] = 1 }
+        if let r = residual { c[r.x] = 1 }
+        self.c = c
+        self.b = program.y
+        var h = [Double](repeating: 0, count: ns)
+        if let r = residual { h[r.cone] = 1; h[r.cone + 1] = -1 }
+        self.h = h
+        self.objectiveScale = program.formulation == .approx ? program.beta : 1
+    }
+
+    /// Tᵢ = VᵢΣᵢ⁻¹ from the thin SVD of DᵢX restricted to its active rows (the zero rows change nothing),
+    /// keeping singular values above the threshold of SPEC §2.
+    static func normalizedMap(X: Matrix, active: [Int]) throws -> ([Double], Int) {
+        let d = X.cols
+        if active.isEmpty { return ([], 0) }
+        let sub = Self.gatherRows(X, active)
+        let svd = try SingularValueDecomposition(sub, kind: .thin)
+        let kept = svd.singularValues.filter { $0 > GroupNormProgram.normalizedRankThreshold }.count
+        var t = [Double](repeating: 0, count: d * kept)
+        for j in 0..<kept {
+            let s = svd.singularValues[j]
+            for k in 0..<d { t[k + j * d] = svd.vt[j, k] / s }
+        }
+        return (t, kept)
+    }
+
+    static func gatherRows(_ X: Matrix, _ rows: [Int]) -> Matrix {
+        var m = Matrix(rows: rows.count, cols: X.cols)
+        for j in 0..<X.cols {
+            for (k, i) in rows.enumerated() { m.storage[k + j * rows.count] = X.storage[i + j * X.rows] }
+        }
+        return m
+    }
+
+    /// Second-order-cone degree plus orthant rows: the ν of the barrier.
+    var degree: Int { lpRange.count + socSegments.count }
+
+    /// Tᵢ w for block k (a d-vector), written into `out`.
+    func mapped(_ x: UnsafePointer<Double>, block k: Int, into out: UnsafeMutablePointer<Double>) {
+        let blk = blocks[k]
+        let pat = patterns[blk.pattern]
+        let w = x + blk.x + 1
+        if let t = pat.map {
+            if blk.dim == 0 { for i in 0..<d { out[i] = 0 }; return }
+            t.withUnsafeBufferPointer { tp in
+                RawKernels.gemv(.none, m: d, n: blk.dim, alpha: 1, a: tp.baseAddress!, lda: d, x: w, beta: 0, y: out)
+            }
+        } else {
+            for i in 0..<d { out[i] = w[i] }
+        }
+    }
+
+    /// `ax ← A x` (n entries) and `gx ← G x` (ns entries).
+    func forward(_ x: [Double], ax: inout [Double], gx: inout [Double]) {
+        let nb = blocks.count
+        var q = [Double](repeating: 0, count: d * nb)
+        var z = [Double](repeating: 0, count: n * nb)
+        x.withUnsafeBufferPointer { xp in
+            q.withUnsafeMutableBufferPointer { qp in
+                for k in 0..<nb { mapped(xp.baseAddress!, block: k, into: qp.baseAddress! + k * d) }
+            }
+        }
+        X.withUnsafeBufferPointer { xp in
+            q.withUnsafeBufferPointer { qp in
+                z.withUnsafeMutableBufferPointer { zp in
+                    RawKernels.gemm(.none, .none, m: n, n: nb, k: d, alpha: 1, a: xp.baseAddress!, lda: n,
+                                    b: qp.baseAddress!, ldb: d, beta: 0, c: zp.baseAddress!, ldc: n)
+                }
+            }
+        }
+        for i in 0..<n { ax[i] = 0 }
+        z.withUnsafeBufferPointer { zp in
+            ax.withUnsafeMutableBufferPointer { axp in
+                gx.withUnsafeMutableBufferPointer { gp in
+                    for k in 0..<nb {
+                        let blk = blocks[k]
+                        let pat = patterns[blk.pattern]
+                        let col = zp.baseAddress! + k * n
+                        let sgn = blk.sign
+                        for i in pat.active { axp[i] += sgn * col[i] }
+                        for j in 0...blk.dim { gp[blk.soc + j] = -x[blk.x + j] }
+                        if let lp = blk.lp {
+                            pat.sign.withUnsafeBufferPointer { sp in
+                                for i in 0..<n { gp[lp + i] = -sp[i] * col[i] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let r = residual {
+            let t = x[r.x]
+            gx[r.cone] = -t
+            gx[r.cone + 1] = -t
+            for i in 0..<n {
+                ax[i] -= r.scale * x[r.x + 1 + i]
+                gx[r.cone + 2 + i] = -2 * x[r.x + 1 + i]
+            }
+        }
+    }
+
+    /// `out ← Aᵀ yv + Gᵀ zv` (either may be nil).
+    func adjoint(y yv: [Double]?, z zv: [Double]?, into out: inout [Double]) {
+        let nb = blocks.count
+        var rmat = [Double](repeating: 0, count: n * nb)
+        var p = [Double](repeating: 0, count: d * nb)
+        rmat.withUnsafeMutableBufferPointer { rp in
+            for k in 0..<nb {
+                let blk = blocks[k]
+                let pat = patterns[blk.pattern]
+                let col = rp.baseAddress! + k * n
+                if let yv {
+                    for i in pat.active { col[i] = blk.sign * yv[i] }
+                }
+                if let zv, let lp = blk.lp {
+                    for i in 0..<n { col[i] -= pat.sign[i] * zv[lp + i] }
+                }
+            }
+        }
+        X.withUnsafeBufferPointer { xp in
+            rmat.withUnsafeBufferPointer { rp in
+                p.withUnsafeMutableBufferPointer { pp in
+                    RawKernels.gemm(.transpose, .none, m: d, n: nb, k: n, alpha: 1, a: xp.baseAddress!, lda: n,
+                                    b: rp.baseAddress!, ldb: n, beta: 0, c: pp.baseAddress!, ldc: d)
+                }
+            }
+        }
+        p.withUnsafeBufferPointer { pp in
+            out.withUnsafeMutableBufferPointer { op in
+                for k in 0..<nb {
+                    let blk = blocks[k]
+                    let pat = patterns[blk.pattern]
+                    let src = pp.baseAddress! + k * d
+                    op[blk.x] = 0
+                    if let t = pat.map {
+                        if blk.dim > 0 {
+                            t.withUnsafeBufferPointer { tp in
+                                RawKernels.gemv(.transpose, m: d, n: blk.dim, alpha: 1, a: tp.baseAddress!, lda: d,
+                                                x: src, beta: 0, y: op.baseAddress! + blk.x + 1)
+                            }
+                        }
+                    } else {
+                        for j in 0..<d { op[blk.x + 1 + j] = src[j] }
+                    }
+                    if let zv {
+                        for j in 0...blk.dim { op[blk.x + j] -= zv[blk.soc + j] }
+                    }
+                }
+            }
+        }
+        if let r = residual {
+            out[r.x] = 0
+            for i in 0..<n { out[r.x + 1 + i] = 0 }
+            if let yv { for i in 0..<n { out[r.x + 1 + i] -= r.scale * yv[i] } }
+            if let zv {
+                out[r.x] -= zv[r.cone] + zv[r.cone + 1]
+                for i in 0..<n { out[r.x + 1 + i] -= 2 * zv[r.cone + 2 + i] }
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// Tolerances and limits of the interior-point solver. The defaults follow Clarabel/ECOS, tightened
+/// to the accuracy recovery checks need (weights compared at 1e−4 max-abs).
+public struct SolverSettings: Sendable, Equatable {
+    /// Stop when primal and dual residuals, relative to `1 + ‖b‖` and `1 + ‖c‖`, are below this. Default 1e−9.
+    public var feasibilityTolerance: Double = 1e-8
+    /// Absolute duality-gap tolerance. Default 1e−9.
+    public var gapToleranceAbsolute: Double = 1e-8
+    /// Duality gap relative to `max(1, min(|primal|, |dual|))`. Default 1e−9.
+    public var gapToleranceRelative: Double = 1e-8
+    /// Tolerance of the infeasibility certificates (normalised Farkas residual). Default 1e−9.
+    public var infeasibilityTolerance: Double = 1e-9
+    /// Iteration limit. Default 100.
+    public var maxIterations: Int = 100
+    /// Fraction of the distance to the cone boundary a step may travel. Default 0.99.
+    public var stepFraction: Double = 0.99
+    /// Iterative-refinement steps allowed per Newton solve. Default 6.
+    public var refinementSteps: Int = 6
+    /// Static regularisation added, relative to the largest diagonal entry, to the n×n Schur
+    /// complement before its Cholesky factorization (undone by iterative refinement). Default 0:
+    /// a shift (from 1e−14 up to 1e−4 relative) is added only when the Cholesky factorization fails.
+    public var schurRegularization: Double = 0
+
+    /// Print one line per iteration to standard error. Default false.
+    public var verbose: Bool = false
+
+    /// The defaults listed above.
+    public init() {}
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import ConvexSolver
+import Foundation
+import InstanceFormat
+import LinearAlgebra
+import ModelKinds
+
+/// `neural-recovery solve`: one convex program from an instance file.
+struct SolveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "solve",
+        abstract: "Solve the convex program of an instance file (SPEC §2) with the interior-point solver.",
+        discussion: """
+        INSTANCE.json is a `neural-recovery-instance/1` file (written by `neural-recovery sample --json`
+        or one of ../shared/instances). Its `model` and `formulation` select one of the nine programs of
+        SPEC §2; `beta` is used by approx.
+
+        Prints the status (solved, primalInfeasible, dualInfeasible, maxIterations, numericalError),
+        the objective, the iteration count, the residuals and the wall-clock seconds. A status other
+        than `solved` means the weights are not an optimal solution. With a reference value in the file,
+        the relative difference to it is printed too.
+
+        --json OUT writes {status, objective, dual_objective, iterations, seconds, residuals, size,
+        solution} (solution: w0 for skip; u and v per pattern for exact/approx, w for relaxed; for
+        normalized also the maps Tᵢ = VᵢΣᵢ⁻¹, column-major) atomically (temp file + rename).
+
+        Exit codes: 0 the solve ran (whatever its status), 2 the instance is malformed or inconsistent.
+
+        Examples:
+          neural-recovery solve ../shared/instances/skip-exact_n40_d10.json
+          neural-recovery solve cell.json --json result.json --threads 2
+        """
+    )
+
+    @Argument(help: "The instance file (JSON, schema neural-recovery-instance/1).")
+    var instance: String
+
+    @Option(name: .long, help: "Write the result as JSON to this file.")
+    var json: String?
+
+    @Option(name: .long, help: "BLAS threads (default: leave OpenBLAS's setting).")
+    var threads: Int?
+
+    @Option(name: .long, help: "Iteration limit of the interior-point method.")
+    var maxIterations: Int = SolverSettings().maxIterations
+
+    @Flag(name: .long, help: "Print one line per interior-point iteration to standard error.")
+    var verbose = false
+
+    func run() throws {
+        if let threads {
+            guard threads >= 1 else { throw failWithInputError("--threads must be at least 1 (got \(threads))") }
+            BLASThreads.set(threads)
+        }
+        let problem: ProblemInstance
+        do {
+            problem = try ProblemInstance.read(from: URL(fileURLWithPath: instance))
+        } catch let error as InstanceError {
+            throw failWithInputError(error.message)
+        }
+        let program: GroupNormProgram
+        do {
+            program = try GroupNormProgram(model: problem.model, formulation: problem.formulation,
+                                           beta: problem.beta ?? 1e-6, X: Matrix(rowMajor: problem.X), y: problem.y,
+                                           patterns: problem.patterns.map { $0.map { $0 == 1 } })
+        } catch let error as ProgramError {
+            throw failWithInputError("\(instance): \(error.message)")
+        }
+        var settings = SolverSettings()
+        settings.maxIterations = maxIterations
+        settings.verbose = verbose
+        let result = try InteriorPointSolver(settings: settings).solve(program)
+
+        print("instance     \(instance)")
+        print("program      \(problem.model.rawValue)/\(problem.formulation.rawValue)  n = \(problem.n)  d = \(problem.d)  patterns = \(problem.patterns.count)")
+        print("status       \(result.status.rawValue)")
+        print("objective    \(result.objective)")
+        if let ref = problem.reference?.objective {
+            let rel = abs(result.objective - ref) / max(abs(ref), 1e-300)
+            print("reference    \(ref)  (relative difference \(String(format: "%.2e", rel)))")
+        }
+        print("iterations   \(result.iterations)")
+        print(String(format: "residuals    primal %.2e  dual %.2e  gap %.2e  cone %.2e",
+                     result.residuals.primalEquality, result.residuals.dual, result.residuals.gap,
+                     result.residuals.coneViolation))
+        print(String(format: "seconds      %.3f", result.seconds))
+
+        if let json {
+            let report = SolveReport(result)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let data = try encoder.encode(report)
+            do { try AtomicFile.write(data, to: URL(fileURLWithPath: json)) } catch {
+                throw failWithInputError("\(json): cannot write (\(error.localizedDescription))")
+            }
+        }
+    }
+}
+
+/// The JSON written by `solve --json`.
+struct SolveReport: Codable {
+    struct Solution: Codable {
+        var w0: [Double]?
+        var u: [[Double]]?
+        var v: [[Double]]?
+        var w: [[Double]]?
+        var first_layer_maps: [[Double]]?
+    }
+    var status: String
+    var objective: Double
+    var dual_objective: Double
+    var iterations: Int
+    var seconds: Double
+    var residuals: SolverResiduals
+    var size: ProblemSize
+    var solution: Solution
+
+    init(_ r: SolverResult) {
+        status = r.status.rawValue
+        objective = r.objective
+        dual_objective = r.dualObjective
+        iterations = r.iterations
+        seconds = r.seconds
+        residuals = r.residuals
+        size = r.size
+        solution = Solution(w0: r.solution.w0, u: r.solution.u, v: r.solution.v, w: r.solution.w,
+                            first_layer_maps: r.solution.firstLayerMaps.isEmpty ? nil : r.solution.firstLayerMaps)
+    }
+}
