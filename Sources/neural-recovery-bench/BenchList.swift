@@ -2,4 +2,5 @@ import ArgumentParser
 
 /// The benchmark subcommands.
 let benchList: [ParsableCommand.Type] = [
+    TrainingBench.self,
 ]
