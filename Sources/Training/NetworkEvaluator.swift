@@ -29,12 +29,14 @@ public final class NetworkEvaluator {
     public let y: [Double]
 
     private let n: Int
-    // Pre-activations X W₁; after the forward pass, act'(X W₁); after the backward pass, ∂L/∂(X W₁).
+    // Pre-activations X W₁; after the backward pass, ∂L/∂(X W₁). (normalized: act'(X W₁) after the
+    // forward pass.)
     private var pre: Matrix
-    // act(X W₁), or the normalised columns N for the normalized model.
+    // normalized only: the normalised columns N (0×0 otherwise: plain and skip never store the
+    // hidden layer, see `FusedColumns`).
     private var hidden: Matrix
     private var outputs: [Double]
-    private var skipPath: [Double]
+    private var skipGradient: [Double]
     private var residualGradient: [Double]
     private var columnNorms: [Double]
     private var coefficients: [Double]
@@ -50,9 +52,9 @@ public final class NetworkEvaluator {
         self.y = y
         n = x.rows
         pre = Matrix(rows: x.rows, cols: shape.width)
-        hidden = Matrix(rows: x.rows, cols: shape.width)
+        hidden = shape.model == .normalized ? Matrix(rows: x.rows, cols: shape.width) : Matrix(rows: 0, cols: 0)
         outputs = Array(repeating: 0, count: x.rows)
-        skipPath = Array(repeating: 0, count: x.rows)
+        skipGradient = Array(repeating: 0, count: shape.inputDimension)
         residualGradient = Array(repeating: 0, count: x.rows)
         columnNorms = Array(repeating: 0, count: shape.width)
         coefficients = Array(repeating: 0, count: shape.width)
@@ -65,20 +67,25 @@ public final class NetworkEvaluator {
         let m = shape.width
         Matrix.gemm(x, .none, p.firstLayer, .none, into: &pre)
         let act = activation
-        pre.storage.withUnsafeMutableBufferPointer { prePtr in
-            hidden.storage.withUnsafeMutableBufferPointer { hidPtr in
-                act.apply(prePtr, valuesInto: hidPtr)
-            }
-        }
         switch shape.model {
         case .plain, .skip:
-            Matrix.gemv(hidden, .none, p.outputWeights, into: &outputs)
+            let rows = n
+            pre.storage.withUnsafeBufferPointer { z in
+                p.outputWeights.withUnsafeBufferPointer { a in
+                    outputs.withUnsafeMutableBufferPointer { f in
+                        FusedColumns.forward(act, pre: z, rows: rows, weights: a, outputs: f)
+                    }
+                }
+            }
             if shape.model == .skip {
-                Matrix.gemv(x, .none, p.skipWeights, into: &skipPath)
-                let alpha = p.skipScale
-                for k in 0..<n { outputs[k] += alpha * skipPath[k] }
+                Matrix.gemv(x, .none, p.skipWeights, alpha: p.skipScale, beta: 1, into: &outputs)
             }
         case .normalized:
+            pre.storage.withUnsafeMutableBufferPointer { prePtr in
+                hidden.storage.withUnsafeMutableBufferPointer { hidPtr in
+                    act.apply(prePtr, valuesInto: hidPtr)
+                }
+            }
             let rows = n
             let floor = NetworkEvaluator.normalizationFloor
             hidden.storage.withUnsafeMutableBufferPointer { h in
@@ -125,22 +132,25 @@ public final class NetworkEvaluator {
         let m = shape.width, rows = n
         switch shape.model {
         case .plain, .skip:
-            // ∂L/∂a = act(XW₁)ᵀ g
-            Matrix.gemv(hidden, .transpose, residualGradient, into: &gradient.outputWeights)
-            // ∂L/∂(XW₁)[k, i] = g_k aᵢ act'(XW₁)[k, i]
-            pre.storage.withUnsafeMutableBufferPointer { d in
-                residualGradient.withUnsafeBufferPointer { g in
-                    for i in 0..<m {
-                        let a = p.outputWeights[i]
-                        for k in 0..<rows { d[k + i * rows] *= a * g[k] }
+            // ∂L/∂aᵢ = act(XW₁ᵢ)ᵀ g and ∂L/∂(XW₁)[k, i] = g_k aᵢ act'(XW₁)[k, i], in one pass.
+            let act = activation
+            pre.storage.withUnsafeMutableBufferPointer { z in
+                p.outputWeights.withUnsafeBufferPointer { a in
+                    residualGradient.withUnsafeBufferPointer { g in
+                        gradient.outputWeights.withUnsafeMutableBufferPointer { ga in
+                            FusedColumns.backward(act, pre: z, rows: rows, weights: a, g: g, gradA: ga)
+                        }
                     }
                 }
             }
             if shape.model == .skip {
-                // ∂L/∂w₀ = α₀ Xᵀ g, ∂L/∂α₀ = (X w₀)ᵀ g
-                Matrix.gemv(x, .transpose, residualGradient, alpha: p.skipScale, into: &gradient.skipWeights)
+                // t = Xᵀg; ∂L/∂w₀ = α₀ t, ∂L/∂α₀ = w₀ᵀ t (= (X w₀)ᵀ g).
+                Matrix.gemv(x, .transpose, residualGradient, into: &skipGradient)
                 var s = 0.0
-                for k in 0..<rows { s += skipPath[k] * residualGradient[k] }
+                for j in 0..<shape.inputDimension {
+                    s += p.skipWeights[j] * skipGradient[j]
+                    gradient.skipWeights[j] = p.skipScale * skipGradient[j]
+                }
                 gradient.skipScale = s
             }
         case .normalized:
