@@ -61,6 +61,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "RandomStreams"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IsometryConditionsTests", dependencies: ["IsometryConditions", "LinearAlgebra"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CellEvaluationTests", dependencies: ["CellEvaluation", "CellData", "ModelKinds"]),
         .testTarget(name: "TaskCacheTests", dependencies: ["TaskCache"]),
         .testTarget(name: "CommandLineTests", dependencies: ["InstanceFormat", "CellData", "ModelKinds"]),
     ]
