@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["LinearAlgebra", "RandomStreams", "ModelKinds"]),
         // SPEC §5: neural isometry conditions.
         .target(name: "IsometryConditions", dependencies: ["LinearAlgebra"]),
+        .target(name: "Render"),
         // The JSON instance schema `neural-recovery-instance/1`.
         .target(name: "InstanceFormat", dependencies: ["ModelKinds"]),
         .executableTarget(
@@ -52,6 +53,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "RandomStreams"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IsometryConditionsTests", dependencies: ["IsometryConditions", "LinearAlgebra"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "CommandLineTests", dependencies: ["InstanceFormat", "CellData", "ModelKinds"]),
     ]
 )
