@@ -70,10 +70,28 @@ public enum Jet {
     }
 
     /// What `matplotlib.cm.jet(x)` returns: `x` picks entry `min(floor(256 x), 255)` of a
-    /// lookup table sampled at `i / 255`, i = 0…255; below 0 gives entry 0, above 1 entry 255.
+    /// lookup table sampling the definition at `i / 255`, i = 0…255; below 0 gives entry 0, above 1 entry 255.
     /// (NaN, which matplotlib draws transparent, gives entry 0 here.)
     public static func matplotlib(_ x: Double) -> RGB {
-        continuous(Double(lookupIndex(x)) / Double(lookupTableSize - 1))
+        let i = lookupIndex(x)
+        return RGB(red: lookupValue(redAnchors, i), green: lookupValue(greenAnchors, i), blue: lookupValue(blueAnchors, i))
+    }
+
+    /// Entry `index` of matplotlib's lookup table for one channel, computed in the same order
+    /// of floating-point operations as `matplotlib.colors._create_lookup_table` (3.x): anchors and
+    /// sample points scaled to 0…255, sample point `255 · np.linspace(0, 1, 256)[index]`.
+    /// Bit-for-bit agreement matters where hex rounding ties, e.g. green at 0.2 (76.5 / 255).
+    static func lookupValue(_ anchors: [(Double, Double)], _ index: Int) -> Double {
+        let last = Double(lookupTableSize - 1)
+        if index <= 0 { return anchors[0].1 }
+        if index >= lookupTableSize - 1 { return anchors[anchors.count - 1].1 }
+        let position = last * (Double(index) * (1.0 / last))     // np.linspace(0, 1, N)[index] · (N − 1)
+        // np.searchsorted (side "left"): the first anchor at or after the position.
+        var k = 1
+        while k < anchors.count - 1 && anchors[k].0 * last < position { k += 1 }
+        let x0 = anchors[k - 1].0 * last, x1 = anchors[k].0 * last
+        let distance = (position - x0) / (x1 - x0)
+        return Swift.min(1, Swift.max(0, distance * (anchors[k].1 - anchors[k - 1].1) + anchors[k - 1].1))
     }
 
     /// The lookup-table entry matplotlib uses for `x`.

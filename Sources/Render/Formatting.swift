@@ -11,7 +11,7 @@ public enum Format {
         for _ in 0..<places { scale *= 10 }
         let scaled = (x * scale).rounded(.toNearestOrAwayFromZero)
         // Beyond 2^53 there are no fractional digits left to print.
-        guard abs(scaled) < 9.0e15 else { return String(Int64(x.rounded())) }
+        guard abs(scaled) < 9.0e15 else { return roundTrip(x.rounded()) }
         let negative = scaled < 0
         var digits = String(Int64(abs(scaled)))
         if places > 0 {

@@ -130,6 +130,7 @@ public enum SVG {
         func x(_ i: Int) -> Double { left + Double(i) * cw }
         func y(_ j: Int) -> Double { top + Double(rows - j) * ch }   // lattice row j, d increasing upwards
 
+        w.line("<g class=\"panel\">")
         w.line("<g class=\"cells\" shape-rendering=\"crispEdges\">")
         for (i, n) in panel.nValues.enumerated() {
             for (j, d) in panel.dValues.enumerated() {
@@ -189,6 +190,7 @@ public enum SVG {
         let yLabelX = left - tick - 3 - layout.yTickLabelWidth - 6 - 0.25 * style.labelSize
         w.text(options.yAxisLabel, x: yLabelX, y: top + height / 2, size: style.labelSize, anchor: "middle",
                cls: "axis-label", bold: false, rotate: true)
+        w.line("</g>")
     }
 
     /// The discrete colour bar: one box per level from the bottom (first level) up, each labelled
