@@ -109,8 +109,8 @@ public enum OverRangeMarking: Sendable, Equatable {
 public struct RenderOptions: Sendable, Equatable {
     /// The values mapped onto the colormap; outside values clamp to the end colours.
     public var valueRange: ClosedRange<Double>
-    /// Number of discrete colours (levels); level k ∈ 0..<levels stands for
-    /// `lower + k (upper − lower) / (levels − 1)` and is drawn in `colormap(k / (levels − 1))`.
+    /// Number of discrete colours (levels); level k ∈ 0..<levels is drawn in
+    /// `colormap(k / (levels − 1))`; see `levelIndex(of:)` for which values each level holds.
     public var levels: Int
     /// The colormap.
     public var colormap: Colormap
@@ -138,7 +138,7 @@ public struct RenderOptions: Sendable, Equatable {
     public init(valueRange: ClosedRange<Double> = 0...1, levels: Int = 11, colormap: Colormap = .jet,
                 boundaryLevels: [Double] = [], xAxisLabel: String = "n", yAxisLabel: String = "d",
                 metricName: String = "", overRange: OverRangeMarking = .automatic,
-                cellWidth: Double = 11, cellHeight: Double = 15, fontSize: Double = 11, panelsPerRow: Int = 4) {
+                cellWidth: Double = 12, cellHeight: Double = 14, fontSize: Double = 11, panelsPerRow: Int = 4) {
         self.valueRange = valueRange
         self.levels = levels
         self.colormap = colormap
@@ -156,20 +156,41 @@ public struct RenderOptions: Sendable, Equatable {
     /// Number of levels actually used (at least 2).
     public var effectiveLevels: Int { Swift.max(2, levels) }
 
-    /// The level a value is drawn at: the nearest level, values outside the range clamping to
-    /// the first or last; nil for NaN.
+    /// The level (colour band) a value is drawn in. With w = (upper − lower) / (levels − 1),
+    /// band k < levels − 1 holds [lower + k w, lower + (k + 1) w) and the top band holds
+    /// [upper, ∞): for the default 11 levels over [0, 1] the bands are [0, 0.1), …, [0.9, 1) and
+    /// [1, ∞), so each possible mean of 10 success/failure samples has its own colour, a
+    /// boundary at a band edge (0.9, 1) separates exactly the colours at and above it, and
+    /// over-range values share the top colour. Values below `lower` take band 0; values within
+    /// `edgeTolerance` below an edge count as on it (so 0.30000000000000004 and
+    /// 0.29999999999999999 both land in [0.3, 0.4)). Nil for NaN.
     public func levelIndex(of value: Double) -> Int? {
         guard !value.isNaN else { return nil }
         let count = effectiveLevels
         let width = valueRange.upperBound - valueRange.lowerBound
-        if !(width > 0) { return value > valueRange.upperBound ? count - 1 : 0 }
-        let t = (value - valueRange.lowerBound) / width * Double(count - 1)
-        if t <= 0 { return 0 }
+        if !(width > 0) { return value >= valueRange.upperBound ? count - 1 : 0 }
+        let t = (value - valueRange.lowerBound) / width * Double(count - 1) + RenderOptions.relativeEdgeTolerance
+        if !(t > 0) { return 0 }
         if t >= Double(count - 1) { return count - 1 }
-        return Int(t.rounded(.toNearestOrAwayFromZero))
+        return Int(t.rounded(.down))
     }
 
-    /// The value level `index` stands for.
+    /// Band edges are matched up to this fraction of a band's width.
+    public static let relativeEdgeTolerance = 1e-9
+
+    /// Absolute tolerance at band edges and boundary levels: `relativeEdgeTolerance` × band width.
+    public var edgeTolerance: Double {
+        let width = valueRange.upperBound - valueRange.lowerBound
+        return width > 0 ? RenderOptions.relativeEdgeTolerance * width / Double(effectiveLevels - 1) : 0
+    }
+
+    /// Whether `value` is on the upper side of boundary `level` (≥, with `edgeTolerance`).
+    public func isAtOrAbove(_ value: Double, level: Double) -> Bool {
+        value >= level - edgeTolerance
+    }
+
+    /// The lower edge of band `index` (the top band's is `upper`), which the colour bar shows
+    /// at that band's bottom edge.
     public func levelValue(_ index: Int) -> Double {
         let count = effectiveLevels
         if index == count - 1 { return valueRange.upperBound }

@@ -145,7 +145,7 @@ public enum SVG {
         // Boundary lines: halo first, then the line, so they read on every colour.
         let dashes = ["", "6 3", "2 2", "8 3 2 3"]
         for (index, level) in options.boundaryLevels.enumerated() {
-            let chains = boundaryChains(panel, level: level)
+            let chains = boundaryChains(panel, level: level, tolerance: options.edgeTolerance)
             guard !chains.isEmpty else { continue }
             var d = ""
             for chain in chains {
@@ -157,9 +157,9 @@ public enum SVG {
             let dashAttribute = dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\""
             let levelText = Format.fixed(level, decimals: 6)
             w.line("<path class=\"boundary-halo\" data-level=\"\(levelText)\" d=\"\(d)\" fill=\"none\" stroke=\"#000000\" "
-                + "stroke-width=\"4\" stroke-linejoin=\"miter\" stroke-linecap=\"square\"/>")
+                + "stroke-width=\"4\" stroke-linejoin=\"miter\" stroke-linecap=\"butt\"/>")
             w.line("<path class=\"boundary\" data-level=\"\(levelText)\" d=\"\(d)\" fill=\"none\" stroke=\"#ffffff\" "
-                + "stroke-width=\"2\" stroke-linejoin=\"miter\" stroke-linecap=\"square\"\(dashAttribute)/>")
+                + "stroke-width=\"2\" stroke-linejoin=\"miter\" stroke-linecap=\"butt\"\(dashAttribute)/>")
         }
 
         w.line("<rect class=\"frame\" x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(width))\" height=\"\(f(height))\" "
@@ -193,8 +193,9 @@ public enum SVG {
         w.line("</g>")
     }
 
-    /// The discrete colour bar: one box per level from the bottom (first level) up, each labelled
-    /// with its value; the top box is labelled `≥ max` and topped by a triangle when marked.
+    /// The discrete colour bar: one box per level from the bottom (first level) up, a tick and
+    /// label at each box's lower edge (the band's lowest value); when marked, the top box's
+    /// label reads `≥ max` and a triangle in the top colour sits on the bar.
     static func drawColorbar(options: RenderOptions, style: Style, marked: Bool, left: Double, top: Double,
                              height: Double, into w: inout Writer) {
         let count = options.effectiveLevels
@@ -219,12 +220,12 @@ public enum SVG {
         let stride = style.colorbarLabelStride(box: box, count: count)
         w.line("<g class=\"colorbar-ticks\" stroke=\"#000000\" stroke-width=\"1\">")
         for k in style.colorbarLabelled(count: count, stride: stride) {
-            let cy = top + (Double(count - 1 - k) + 0.5) * box
+            let cy = top + Double(count - k) * box
             w.line("<line x1=\"\(f(left + bw))\" y1=\"\(f(cy))\" x2=\"\(f(left + bw + style.tickLength))\" y2=\"\(f(cy))\"/>")
         }
         w.line("</g>")
         for k in style.colorbarLabelled(count: count, stride: stride) {
-            let cy = top + (Double(count - 1 - k) + 0.5) * box
+            let cy = top + Double(count - k) * box
             w.text(style.colorbarText(k, options: options, marked: marked), x: left + bw + style.tickLength + 3,
                    y: cy + 0.36 * style.fontSize, size: style.fontSize, anchor: "start", cls: "colorbar-label", bold: false)
         }
@@ -243,9 +244,9 @@ public enum SVG {
         static func < (a: LatticePoint, b: LatticePoint) -> Bool { (a.i, a.j) < (b.i, b.j) }
     }
 
-    /// The cell edges separating computed cells with mean ≥ `level` from computed cells with
-    /// mean < `level`, joined into polylines with straight runs merged.
-    static func boundaryChains(_ panel: HeatmapPanel, level: Double) -> [[LatticePoint]] {
+    /// The cell edges separating computed cells with mean ≥ `level` (less `tolerance`) from
+    /// computed cells below it, joined into polylines with straight runs merged.
+    static func boundaryChains(_ panel: HeatmapPanel, level: Double, tolerance: Double = 0) -> [[LatticePoint]] {
         let columns = panel.nValues.count
         let rows = panel.dValues.count
         // state: nil = not computed (or NaN), true = at or above the level.
@@ -253,7 +254,7 @@ public enum SVG {
         for (i, n) in panel.nValues.enumerated() {
             for (j, d) in panel.dValues.enumerated() {
                 if let mean = panel.cells[GridCell(n: n, d: d)]?.mean, !mean.isNaN {
-                    state[i][j] = mean >= level
+                    state[i][j] = mean >= level - tolerance
                 }
             }
         }

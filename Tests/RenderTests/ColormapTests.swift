@@ -81,9 +81,21 @@ let matplotlibJetLevels = ["#000080", "#0000f1", "#004cff", "#00b0ff", "#29ffce"
     #expect(options.levelIndex(of: 1) == 10)
     #expect(options.levelIndex(of: 0.5) == 5)
     #expect(options.levelIndex(of: 0.04) == 0)
-    #expect(options.levelIndex(of: 0.06) == 1)
+    #expect(options.levelIndex(of: 0.06) == 0)
+    #expect(options.levelIndex(of: 0.1) == 1)
     #expect(options.levelIndex(of: 0.94) == 9)
-    #expect(options.levelIndex(of: 0.96) == 10)
+    #expect(options.levelIndex(of: 0.999) == 9)
+    // Floating-point neighbours of a band edge land on the edge's band.
+    #expect(options.levelIndex(of: 0.1 + 0.2) == 3)
+    #expect(options.levelIndex(of: 0.3.nextDown) == 3)
+    #expect(options.levelIndex(of: 0.2999) == 2)
+    // Every mean of ten 0/1 samples, however it was summed, has its own band.
+    for k in 0...10 {
+        var sum = 0.0
+        for s in 0..<10 { sum += s < k ? 0.1 : 0 }
+        #expect(options.levelIndex(of: sum) == k, "\(k)/10 summed")
+        #expect(options.levelIndex(of: Double(k) / 10) == k, "\(k)/10")
+    }
     #expect(options.levelIndex(of: 1.8) == 10)
     #expect(options.levelIndex(of: -0.3) == 0)
     #expect(options.levelIndex(of: .infinity) == 10)
@@ -92,7 +104,10 @@ let matplotlibJetLevels = ["#000080", "#0000f1", "#004cff", "#00b0ff", "#29ffce"
 
     let wide = RenderOptions(valueRange: 0...2, levels: 5)
     #expect(wide.levelIndex(of: 1) == 2)
-    #expect(wide.levelIndex(of: 1.3) == 3)
+    #expect(wide.levelIndex(of: 1.3) == 2)
+    #expect(wide.levelIndex(of: 1.5) == 3)
+    #expect(wide.levelIndex(of: 1.99) == 3)
+    #expect(wide.levelIndex(of: 2) == 4)
     #expect(wide.levelValue(3) == 1.5)
     #expect(wide.levelColor(4) == Jet.matplotlib(1))
     #expect(wide.levelColor(2) == Jet.matplotlib(0.5))
@@ -137,4 +152,20 @@ private let matplotlibJetTable = [
         #expect(abs(exact.red - sampled.red) < 1e-12 && abs(exact.green - sampled.green) < 1e-12
                 && abs(exact.blue - sampled.blue) < 1e-12, "entry \(i)")
     }
+}
+
+@Test func coloursAgreeWithBoundariesAtBandEdges() {
+    // A boundary at a band edge separates exactly the colours at and above it.
+    let options = RenderOptions()
+    var rng = SplitMix(state: 99)
+    for _ in 0..<20_000 {
+        let v = rng.uniform() * 1.6 - 0.3
+        let band = options.levelIndex(of: v)!
+        for k in 1...10 {
+            let edge = options.levelValue(k)
+            #expect((band >= k) == options.isAtOrAbove(v, level: edge), "value \(v), edge \(edge)")
+        }
+    }
+    #expect(options.isAtOrAbove(0.8999999999999999, level: 0.9))
+    #expect(!options.isAtOrAbove(0.8999999, level: 0.9))
 }

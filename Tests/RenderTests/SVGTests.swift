@@ -38,7 +38,7 @@ private func smallPanel(title: String = "Small") -> HeatmapPanel {
     #expect(fills[GridCell(n: 40, d: 1)] == "#800000")      // above the range clamps to the top colour
     #expect(fills[GridCell(n: 10, d: 2)] == "#000080")      // below the range clamps to the bottom colour
     #expect(fills[GridCell(n: 20, d: 2)] == matplotlibJetLevels[3])
-    #expect(fills[GridCell(n: 40, d: 2)] == matplotlibJetLevels[10])  // 0.95 rounds up to the 1.0 level
+    #expect(fills[GridCell(n: 40, d: 2)] == matplotlibJetLevels[9])   // 0.95 is in the band [0.9, 1)
     #expect(fills[GridCell(n: 30, d: 3)] == matplotlibJetLevels[9])
     #expect(fills[GridCell(n: 10, d: 3)] == matplotlibJetLevels[1])
     // Blank: not computed and NaN cells have no heat rect.
