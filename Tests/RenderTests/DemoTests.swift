@@ -5,7 +5,7 @@ import Testing
 /// Synthetic panels and figures in the paper's look. Set `RENDER_DEMO_DIR` to also write them
 /// (SVG and CSV) for a look, e.g. `rsvg-convert -o panel.png panel.svg`.
 @Test func demoFigures() throws {
-    let recovery = syntheticPanel(title: "Synthetic recovery (skip / relaxed)", sweep: "σ = 0", seed: 3)
+    let recovery = syntheticPanel(title: "Synthetic recovery (skip / relaxed)", sweep: "σ = 0", seed: 3, bernoulli: true)
     let panelOptions = RenderOptions(boundaryLevels: [0.9], metricName: "recovery")
     let sweep = [0.0, 0.05, 0.1, 0.2]
     // Distances: small where the phase transition says "recovered", above 1 far from it.
@@ -22,7 +22,7 @@ import Testing
         ("panel", SVG.panel(recovery, options: panelOptions)),
         ("figure", SVG.figure(title: "Figure 7: weight distance, σ sweep", panels: distances, options: distanceOptions)),
         ("figure6", SVG.figure(title: "Six panels", panels: (0..<6).map {
-            syntheticPanel(title: "", sweep: "k = \($0)", slope: 1.5 + 0.3 * Double($0), seed: UInt64(40 + $0))
+            syntheticPanel(title: "", sweep: "k = \($0)", slope: 1.5 + 0.3 * Double($0), seed: UInt64(40 + $0), bernoulli: true)
         }, options: panelOptions)),
     ]
     for (_, svg) in outputs { _ = try ParsedSVG(svg) }

@@ -59,10 +59,11 @@ struct SplitMix {
     mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
-/// A synthetic phase transition: recovery when n exceeds `slope`·d, blurred by `noise`,
-/// with a few cells left out and a not-computed corner.
+/// A synthetic phase transition: recovery when n exceeds `slope`·d, blurred by `noise` (or,
+/// with `bernoulli`, 0/1 samples with that probability), with a few cells left out and a
+/// not-computed corner.
 func syntheticPanel(title: String = "Synthetic", sweep: String? = nil, slope: Double = 2.2, noise: Double = 0.08,
-                    scale: Double = 1, seed: UInt64 = 1, blanks: Bool = true) -> HeatmapPanel {
+                    scale: Double = 1, seed: UInt64 = 1, blanks: Bool = true, bernoulli: Bool = false) -> HeatmapPanel {
     var rng = SplitMix(state: seed)
     var cells: [GridCell: CellAggregate] = [:]
     for n in HeatmapPanel.defaultNValues {
@@ -70,6 +71,8 @@ func syntheticPanel(title: String = "Synthetic", sweep: String? = nil, slope: Do
             if blanks && ((n > 330 && d > 70) || rng.uniform() < 0.02) { continue }
             let samples = (0..<10).map { _ -> Double in
                 let logistic = 1 / (1 + exp(-(Double(n) - slope * Double(d)) / 18))
+                // Success/failure samples, as the recovery metric has them.
+                if bernoulli { return rng.uniform() < logistic ? 1 : 0 }
                 return scale * min(1, max(0, logistic + noise * (rng.uniform() - 0.5) * 2))
             }
             cells[GridCell(n: n, d: d)] = CellAggregate(samples: samples)
