@@ -63,7 +63,8 @@ public struct HeatmapPanel: Sendable, Equatable {
     public var sweepLabel: String?
     /// The x values, strictly increasing.
     public let nValues: [Int]
-    /// The y values, strictly increasing.
+    /// The y values, strictly increasing. Columns and rows are drawn equally wide and tall
+    /// whatever the spacing of the values.
     public let dValues: [Int]
     /// The aggregate of each computed cell; a grid cell without an entry was not computed and is
     /// drawn blank. Entries off the grid are ignored.
@@ -77,6 +78,17 @@ public struct HeatmapPanel: Sendable, Equatable {
         self.nValues = Array(Set(nValues)).sorted()
         self.dValues = Array(Set(dValues)).sorted()
         self.cells = cells
+    }
+
+    /// Creates a panel from raw samples per cell, aggregated by `CellAggregate(samples:)`;
+    /// a cell whose samples are all NaN (or empty) stays blank.
+    public init(title: String, sweepLabel: String? = nil, nValues: [Int], dValues: [Int],
+                samples: [GridCell: [Double]]) {
+        var cells: [GridCell: CellAggregate] = [:]
+        for (cell, values) in samples {
+            if let aggregate = CellAggregate(samples: values) { cells[cell] = aggregate }
+        }
+        self.init(title: title, sweepLabel: sweepLabel, nValues: nValues, dValues: dValues, cells: cells)
     }
 
     /// The aggregate at (n, d), or nil when not computed.

@@ -75,7 +75,7 @@ import Testing
     #expect(Format.roundTrip(-0.0) == "0")
     #expect(Format.roundTrip(0.1) == "0.1")
     #expect(Format.roundTrip(.nan) == "")
-    for x in [1.0 / 3.0, 2.0 / 3.0, 1e-300, 6.02e23, -123.456, Double.pi, 5e-324] {
+    for x in [1.0 / 3.0, 2.0 / 3.0, 1e-300, 6.02e23, -123.456, Double.pi, Double.leastNonzeroMagnitude, -Double.greatestFiniteMagnitude] {
         #expect(Double(Format.roundTrip(x)) == x)
     }
 }
@@ -86,4 +86,18 @@ import Testing
     #expect(abs(a.std - 1.25.squareRoot()) < 1e-15)
     #expect(CellAggregate(samples: [.nan]) == nil)
     #expect(CellAggregate(samples: []) == nil)
+}
+
+@Test func panelFromSamples() {
+    let panel = HeatmapPanel(title: "t", nValues: [20, 10, 20], dValues: [5], samples: [
+        GridCell(n: 10, d: 5): [1, 0, 1, 1],
+        GridCell(n: 20, d: 5): [.nan, .nan],
+    ])
+    #expect(panel.nValues == [10, 20] && panel.dValues == [5])
+    #expect(panel.aggregate(n: 10, d: 5)?.mean == 0.75)
+    #expect(panel.aggregate(n: 10, d: 5)?.count == 4)
+    #expect(panel.aggregate(n: 20, d: 5) == nil)
+    #expect(panel.gridCells == [GridCell(n: 10, d: 5), GridCell(n: 20, d: 5)])
+    #expect(HeatmapPanel.defaultNValues.count == 40 && HeatmapPanel.defaultNValues.last == 400)
+    #expect(HeatmapPanel.defaultDValues == [10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
 }
