@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["LinearAlgebra", "RandomStreams", "ModelKinds"]),
         // SPEC §5: neural isometry conditions.
         .target(name: "IsometryConditions", dependencies: ["LinearAlgebra"]),
-        // Build-time SHA-256 of each module's sources (the pipeline's code fingerprints).
+        // Build-time digests of each module's sources (the pipeline's code fingerprints).
         .executableTarget(name: "source-fingerprinter"),
         .plugin(name: "SourceFingerprintPlugin", capability: .buildTool(), dependencies: ["source-fingerprinter"]),
         .target(name: "CodeFingerprint", plugins: ["SourceFingerprintPlugin"]),
@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "CellEvaluation", dependencies: ["CellData", "ConvexSolver", "Training", "IsometryConditions", "ModelKinds", "LinearAlgebra", "RandomStreams"]),
         // Content-addressed, crash-safe store of task results.
         .target(name: "TaskCache", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // SVG heatmaps and CSV of aggregated grids (SPEC §6 look).
+        .target(name: "Render"),
         // The JSON instance schema `neural-recovery-instance/1`.
         .target(name: "InstanceFormat", dependencies: ["ModelKinds"]),
         .executableTarget(
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "IsometryConditionsTests", dependencies: ["IsometryConditions", "LinearAlgebra"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CellEvaluationTests", dependencies: ["CellEvaluation", "CellData", "ModelKinds"]),
         .testTarget(name: "TaskCacheTests", dependencies: ["TaskCache"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "CommandLineTests", dependencies: ["InstanceFormat", "CellData", "ModelKinds"]),
     ]
 )
