@@ -13,7 +13,10 @@ struct PanelValidator {
             // The panel's cell before defaults are resolved, to tell written values from defaults.
             var written = manifest.cell
             for axis in axes { if let value = panel.assignments[axis.key] { written.apply(axis.key, value) } }
-            let suffix = panel.label.isEmpty ? "" : " (panel '\(panel.label)')"
+            /// Names the panel when the problem involves one of its swept values.
+            func suffix(_ keys: [SweepKey]) -> String {
+                keys.contains { panel.assignments[$0] != nil } ? " (panel '\(panel.label)')" : ""
+            }
 
             /// Where to report a problem involving `keys`: a swept value first, then the cell key.
             func location(_ keys: [SweepKey]) -> SourceLocation {
@@ -27,7 +30,7 @@ struct PanelValidator {
                 return origins.cell
             }
             func fail(_ keys: [SweepKey], _ message: String) -> ManifestError {
-                ManifestError(at: location(keys), message + suffix)
+                ManifestError(at: location(keys), message + suffix(keys))
             }
 
             let cell = panel.cell
@@ -36,11 +39,13 @@ struct PanelValidator {
                 throw fail([.condition, .formulation],
                            "give either 'formulation' (with 'learned') or 'condition', not both")
             case (nil, nil):
-                throw ManifestError(at: origins.cell, "missing 'cell.formulation' (with 'cell.learned') or 'cell.condition'" + suffix)
+                throw ManifestError(at: origins.cell, "missing 'cell.formulation' (with 'cell.learned') or 'cell.condition'"
+                                    + suffix([.formulation, .condition]))
             case (.some(let formulation), nil):
                 if written.learned == nil {
                     throw ManifestError(at: location([.formulation]),
-                                        "formulation \(formulation.rawValue) needs 'cell.learned' (plain, skip or normalized)" + suffix)
+                                        "formulation \(formulation.rawValue) needs 'cell.learned' (plain, skip or normalized)"
+                                    + suffix([.formulation, .learned]))
                 }
             case (nil, .some(let condition)):
                 if let learned = written.learned, learned != condition.learned {
@@ -66,10 +71,10 @@ struct PanelValidator {
             }
             if (weights == .firstFeatures || weights == .smallestPC), let smallestD = manifest.grid.d.first, k > smallestD {
                 throw ManifestError(at: origins.gridD, "planted_weights \(weights.rawValue) needs k ≤ d, but grid.d "
-                                    + "starts at \(smallestD) and \(kText)" + suffix)
+                                    + "starts at \(smallestD) and \(kText)" + suffix([.k, .plantedWeights]))
             }
             if let reason = manifest.metric.inapplicability(to: cell) {
-                throw ManifestError(at: origins.metric, reason + suffix)
+                throw ManifestError(at: origins.metric, reason + suffix([.formulation, .condition, .learned]))
             }
         }
     }

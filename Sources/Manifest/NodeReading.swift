@@ -19,7 +19,9 @@ extension TreeNode {
                 throw pair.key.error("duplicate key '\(full)' (first given at line \(first.key.location.line ?? 0))")
             }
             guard allowed.contains(name) else {
-                throw pair.key.error("unknown key '\(full)'\(Suggestions.didYouMean(name, in: allowed))")
+                let prefix = path.isEmpty ? "" : "\(path)."
+                let suggestion = Suggestions.closest(to: name, in: allowed).map { " (did you mean '\(prefix)\($0)'?)" } ?? ""
+                throw pair.key.error("unknown key '\(full)'\(suggestion)")
             }
             entries[name] = pair
         }
