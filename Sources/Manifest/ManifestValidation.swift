@@ -18,7 +18,7 @@ struct PanelValidator {
                 keys.contains { panel.assignments[$0] != nil } ? " (panel '\(panel.label)')" : ""
             }
 
-            /// Where to report a problem involving `keys`: a swept value first, then the cell key.
+            /// Where to report a problem involving `keys`: a swept value first, then a cell key.
             func location(_ keys: [SweepKey]) -> SourceLocation {
                 for key in keys {
                     if let value = panel.assignments[key], let axis = axes.first(where: { $0.key == key }),
@@ -26,6 +26,8 @@ struct PanelValidator {
                         return locations[index]
                     }
                 }
+                // Then a value set by an override (it changed a manifest that was valid), then the file's.
+                for key in keys { if let location = origins.cellKeys[key], location.line == nil { return location } }
                 for key in keys { if let location = origins.cellKeys[key] { return location } }
                 return origins.cell
             }
