@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries: CBLAS (OpenBLAS) and LAPACKE, from Debian's libopenblas-dev and liblapacke-dev.
@@ -40,6 +41,8 @@ let package = Package(
         .target(name: "Render"),
         // The JSON instance schema `neural-recovery-instance/1`.
         .target(name: "InstanceFormat", dependencies: ["ModelKinds"]),
+        // Experiment manifests: YAML loading, validation, sweeps, overrides and scale profiles.
+        .target(name: "Manifest", dependencies: ["ModelKinds", "CellData", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "neural-recovery",
             dependencies: [
@@ -67,5 +70,6 @@ let package = Package(
         .testTarget(name: "TaskCacheTests", dependencies: ["TaskCache"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "CommandLineTests", dependencies: ["InstanceFormat", "CellData", "ModelKinds"]),
+        .testTarget(name: "ManifestTests", dependencies: ["Manifest"]),
     ]
 )
