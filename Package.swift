@@ -39,6 +39,12 @@ let package = Package(
         .target(name: "TaskCache", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // SVG heatmaps and CSV of aggregated grids (SPEC §6 look).
         .target(name: "Render"),
+        // Manifests → panels → content-hashed cell tasks.
+        .target(name: "Planning", dependencies: ["Manifest", "CellEvaluation", "CellData", "ModelKinds", "TaskCache", "CodeFingerprint"]),
+        // Parallel execution of tasks with progress and clean interruption.
+        .target(name: "Execution"),
+        // Plan → cache → execute → render: the pipeline behind `run`, `status`, `explain`.
+        .target(name: "Pipeline", dependencies: ["Planning", "Execution", "TaskCache", "CellEvaluation", "Manifest", "Render", "CodeFingerprint"]),
         // The JSON instance schema `neural-recovery-instance/1`.
         .target(name: "InstanceFormat", dependencies: ["ModelKinds"]),
         // Experiment manifests: YAML loading, validation, sweeps, overrides and scale profiles.
