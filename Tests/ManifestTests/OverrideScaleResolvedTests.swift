@@ -131,7 +131,7 @@ import Testing
         let manifest = try loadExperiment("fig26")
         let yaml = manifest.resolvedYAML()
         #expect(yaml.contains("  k: null"))
-        #expect(yaml.contains("    - {planted_weights: opposite-pair, k: 3}"))
+        #expect(yaml.contains("    - {k: 3, planted_weights: opposite-pair}"))
         #expect(yaml.contains("#   3. k = 3, planted weights = first-features"))
         #expect(try ExperimentManifest.parse(yaml: yaml, name: "fig26").panels().count == 3)
     }
