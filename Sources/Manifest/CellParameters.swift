@@ -6,7 +6,7 @@ import ModelKinds
 /// Exactly one of `formulation` (with `learned`) and `condition` is set. `plantedWeights` and `k` are
 /// nil when the manifest leaves them to their SPEC §1 defaults and a sweep can still change those
 /// defaults; every panel has them resolved.
-public struct CellParameters: Codable, Equatable, Sendable {
+public struct CellParameters: Codable, Hashable, Sendable {
     /// The model that generates the labels.
     public var planted: PlantedModel
     /// The network fitted (with `formulation`); for a condition, nil or the condition's own model.
@@ -64,6 +64,13 @@ public struct CellParameters: Codable, Equatable, Sendable {
         k ?? CellDataSpec.defaultK(planted: planted, formulation: formulation)
     }
 
+    /// The data of one cell sample with these parameters (SPEC §1, §7); the pattern budget is the
+    /// conditions' when `condition` is set.
+    public func dataSpec(n: Int, d: Int, sample: Int) -> CellDataSpec {
+        CellDataSpec(planted: planted, design: data, plantedWeights: resolvedPlantedWeights, k: resolvedK, sigma: sigma,
+                     n: n, d: d, sample: sample, seed: seed, patternBudget: condition == nil ? .learner : .condition)
+    }
+
     /// A copy with `plantedWeights` and `k` set to their resolved values.
     public var withDefaultsResolved: CellParameters {
         var copy = self
@@ -74,7 +81,7 @@ public struct CellParameters: Codable, Equatable, Sendable {
 }
 
 /// Settings of non-convex training (SPEC §3).
-public struct TrainingParameters: Codable, Equatable, Sendable {
+public struct TrainingParameters: Codable, Hashable, Sendable {
     /// Full-batch steps (default 400).
     public var epochs: Int
     /// Default `adamw-fresh` (a new AdamW every step, as the reference code).

@@ -139,7 +139,7 @@ struct ManifestDecoder {
         }
         let sweep = Sweep(axes: axes, mode: mode, exclude: exclude)
         if sweep.assignments.isEmpty {
-            throw (origins.exclude.map { ManifestError(at: $0, "sweep.exclude: every panel is excluded") })!
+            throw ManifestError(at: origins.exclude ?? node.location, "sweep.exclude: every panel is excluded")
         }
         return sweep
     }

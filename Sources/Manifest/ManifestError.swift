@@ -12,6 +12,7 @@ public struct ManifestError: Error, CustomStringConvertible, Equatable, Sendable
     /// What is wrong, in one line.
     public var message: String
 
+    /// An error at `file:line:column` (line and column nil for an override).
     public init(file: String, line: Int?, column: Int?, message: String) {
         self.file = file
         self.line = line
@@ -23,6 +24,7 @@ public struct ManifestError: Error, CustomStringConvertible, Equatable, Sendable
         self.init(file: location.file, line: location.line, column: location.column, message: message)
     }
 
+    /// `FILE:LINE:COL: message`, or `FILE: message` without a position.
     public var description: String {
         if let line, let column { return "\(file):\(line):\(column): \(message)" }
         return "\(file): \(message)"

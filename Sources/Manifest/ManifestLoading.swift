@@ -17,6 +17,20 @@ extension ExperimentManifest {
                          overrides: overrides, scale: scale)
     }
 
+    /// Loads a manifest file named by `path`; errors name the path as given (e.g. `experiments/fig07.yaml:3:5: …`).
+    ///
+    /// - Throws: `ManifestError` for the first problem found.
+    public static func load(path: String, overrides: [String] = [], scale: ScaleProfile = .full) throws -> ExperimentManifest {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ManifestError(file: path, line: nil, column: nil, message: "cannot read the manifest: \(error.localizedDescription)")
+        }
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return try parse(yaml: text, name: name, file: path, overrides: overrides, scale: scale)
+    }
+
     /// Loads a manifest from YAML text. `file` labels errors (defaults to `name`.yaml).
     ///
     /// - Throws: `ManifestError` for the first problem found.

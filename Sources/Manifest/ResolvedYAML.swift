@@ -48,7 +48,7 @@ extension ExperimentManifest {
             if !sweep.exclude.isEmpty {
                 lines.append("  exclude:")
                 for entry in sweep.exclude {
-                    let keys = SweepKey.allCases.filter { entry[$0] != nil }
+                    let keys = sweep.axes.map(\.key).filter { entry[$0] != nil }
                     lines.append("    - {" + keys.map { "\($0.rawValue): \(entry[$0]!)" }.joined(separator: ", ") + "}")
                 }
             }
@@ -61,7 +61,7 @@ extension ExperimentManifest {
         lines.append("  range: [\(formatNumber(render.rangeLow)), \(formatNumber(render.rangeHigh))]")
         lines.append("  levels: \(render.levels)")
         lines.append("  boundary: " + (render.boundary.map(formatNumber) ?? "null"))
-        lines.append("  colormap: \(quoted(render.colormap))")
+        lines.append("  colormap: \(render.colormap)")  // one of RenderOptions.colormaps: plain names
         lines.append("  mark_over_range: \(render.markOverRange)")
         return lines.joined(separator: "\n") + "\n"
     }

@@ -105,3 +105,34 @@ import Testing
         #expect(try loadExperiment("fig07").render.markOverRange)
     }
 }
+
+@Suite struct CellDataBridgeTests {
+    @Test func panelCellGivesTheDataSpec() throws {
+        let panel = try loadExperiment("fig26").panels()[2]
+        let spec = panel.cell.dataSpec(n: 40, d: 20, sample: 3)
+        #expect(spec.planted == .normalized && spec.k == 3 && spec.plantedWeights == .firstFeatures)
+        #expect(spec.n == 40 && spec.d == 20 && spec.sample == 3 && spec.seed == CellDataSpec.defaultSeed)
+        #expect(spec.patternBudget == .learner)
+        #expect(spec.validationProblem() == nil)
+        let condition = try loadExperiment("nic-nnic-k").panels()[0].cell.dataSpec(n: 10, d: 10, sample: 0)
+        #expect(condition.patternBudget == .condition && condition.k == 2 && condition.planted == .plain)
+    }
+
+    @Test func sigmaPanelsShareTheirStreams() throws {
+        // σ is not part of the stream identity (CellDataSpec), so the panels of a σ sweep share X and W*.
+        let specs = try loadExperiment("fig07").panels().map { $0.cell.dataSpec(n: 50, d: 10, sample: 0) }
+        #expect(Set(specs.map(\.streamIdentity)).count == 1)
+        #expect(specs.map(\.sigma) == [0, 0.05, 0.1, 0.2])
+    }
+
+    @Test func loadByPathNamesThePathInErrors() throws {
+        let path = experimentsFolder.appendingPathComponent("fig07.yaml").path
+        #expect(try ExperimentManifest.load(path: path).name == "fig07")
+        do {
+            _ = try ExperimentManifest.load(path: path + ".missing")
+            Issue.record("loaded a missing file")
+        } catch let error as ManifestError {
+            #expect(error.description.hasPrefix(path + ".missing: cannot read the manifest"))
+        }
+    }
+}

@@ -131,7 +131,7 @@ import Testing
         let manifest = try loadExperiment("fig26")
         let yaml = manifest.resolvedYAML()
         #expect(yaml.contains("  k: null"))
-        #expect(yaml.contains("    - {planted_weights: opposite-pair, k: 3}"))
+        #expect(yaml.contains("    - {k: 3, planted_weights: opposite-pair}"))
         #expect(yaml.contains("#   3. k = 3, planted weights = first-features"))
         #expect(try ExperimentManifest.parse(yaml: yaml, name: "fig26").panels().count == 3)
     }
@@ -147,5 +147,48 @@ import Testing
         let manifest = try loadExperiment("fig26")
         let data = try JSONEncoder().encode(manifest)
         #expect(try JSONDecoder().decode(ExperimentManifest.self, from: data) == manifest)
+    }
+}
+
+@Suite struct SweepTests {
+    @Test func zipPairsTheIthValues() throws {
+        let yaml = validYAML.replacingOccurrences(of: "    sigma: [0, 0.05]\n",
+                                                  with: "    sigma: [0, 0.05]\n    data: [gaussian, cubic]\n  mode: zip\n")
+        let panels = try ExperimentManifest.parse(yaml: yaml, name: "zip").panels()
+        #expect(panels.map(\.label) == ["σ = 0, data = gaussian", "σ = 0.05, data = cubic"])
+        #expect(panels[1].cell.data == .cubic && panels[1].cell.sigma == 0.05)
+    }
+
+    @Test func productVariesTheFirstAxisSlowest() throws {
+        let yaml = validYAML.replacingOccurrences(of: "    sigma: [0, 0.05]\n",
+                                                  with: "    sigma: [0, 0.05]\n    data: [gaussian, cubic]\n")
+        let panels = try ExperimentManifest.parse(yaml: yaml, name: "product").panels()
+        #expect(panels.map(\.label) == ["σ = 0, data = gaussian", "σ = 0, data = cubic",
+                                        "σ = 0.05, data = gaussian", "σ = 0.05, data = cubic"])
+        #expect(panels.map(\.index) == [0, 1, 2, 3])
+    }
+
+    @Test func excludingEveryPanelIsAnError() {
+        let yaml = validYAML.replacingOccurrences(of: "    sigma: [0, 0.05]\n",
+                                                  with: "    sigma: [0]\n  exclude:\n    - {sigma: 0}\n")
+        #expect(loadError(yaml)?.description == "bad.yaml:12:5: sweep.exclude: every panel is excluded")
+    }
+
+    @Test func trainingKeysCanBeSwept() throws {
+        let manifest = try loadExperiment("fig08", overrides: ["sweep.axes={training.activation: [relu, tanh]}"])
+        #expect(manifest.panels().map(\.cell.training.activation) == [.relu, .tanh])
+        #expect(manifest.panels().map(\.label) == ["activation = relu", "activation = tanh"])
+    }
+
+    @Test func everyPanelOfEveryManifestGivesValidCellData() throws {
+        for file in try manifestFiles() {
+            let manifest = try ExperimentManifest.load(contentsOf: file)
+            for panel in manifest.panels() {
+                for (n, d) in [(manifest.grid.n.first!, manifest.grid.d.first!), (manifest.grid.n.last!, manifest.grid.d.last!)] {
+                    let problem = panel.cell.dataSpec(n: n, d: d, sample: 0).validationProblem()
+                    #expect(problem == nil, "\(manifest.name) \(panel.label): \(problem ?? "")")
+                }
+            }
+        }
     }
 }
