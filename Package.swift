@@ -53,7 +53,7 @@ let package = Package(
             name: "neural-recovery",
             dependencies: [
                 "CellData", "InstanceFormat", "LinearAlgebra", "ModelKinds", "RandomStreams", "ConvexSolver",
-                "CellEvaluation", "TaskCache", "CodeFingerprint",
+                "CellEvaluation", "TaskCache", "CodeFingerprint", "Manifest", "Planning", "Execution", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

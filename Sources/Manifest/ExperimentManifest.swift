@@ -61,7 +61,7 @@ public struct RenderOptions: Codable, Equatable, Sendable {
     public var markOverRange: Bool
 
     /// Colormap names a manifest may ask for.
-    public static let colormaps = ["jet", "viridis", "gray"]
+    public static let colormaps = ["jet"]
 
     public init(rangeLow: Double = 0, rangeHigh: Double = 1, levels: Int = 11, boundary: Double? = nil,
                 colormap: String = "jet", markOverRange: Bool = true) {

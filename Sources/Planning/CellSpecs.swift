@@ -7,11 +7,7 @@ extension CellParameters {
     /// The cell spec of one sample at (n, d) for these (fully applied) parameters.
     public func cellSpec(n: Int, d: Int, sample: Int) -> CellSpec {
         let resolved = withDefaultsResolved
-        let data = CellDataSpec(
-            planted: resolved.planted, design: resolved.data,
-            plantedWeights: resolved.resolvedPlantedWeights, k: resolved.resolvedK, sigma: resolved.sigma,
-            n: n, d: d, sample: sample, seed: resolved.seed,
-            patternBudget: resolved.condition == nil ? .learner : .condition)
+        let data = resolved.dataSpec(n: n, d: d, sample: sample)
         if let condition = resolved.condition {
             return .condition(data, name: condition.rawValue)
         }
