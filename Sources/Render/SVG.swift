@@ -65,7 +65,9 @@ public enum SVG {
         let marked = overRangeMarked(panels, options: options)
 
         let labelBand = style.labelSize * 1.6
-        let slotWidth = (body.leftMargin + body.plotWidth + style.panelGap).rounded()
+        // A slot is wide enough for its plot and for the widest panel label centred over the plot.
+        let widestLabel = panels.map { style.textWidth($0.sweepLabel ?? $0.title, size: style.labelSize) }.max() ?? 0
+        let slotWidth = (max(body.leftMargin + body.plotWidth, widestLabel) + style.panelGap).rounded()
         let slotHeight = (labelBand + body.plotHeight + body.bottomMargin + style.panelGap / 2).rounded()
         let titleBaseline = style.pad + style.titleSize
         let gridTop = (titleBaseline + 0.5 * style.titleSize).rounded()
@@ -81,7 +83,10 @@ public enum SVG {
 
         var w = Writer()
         w.open(width: width, height: height, fontFamily: style.fontFamily)
-        w.text(title, x: (gridLeft + gridWidth / 2).rounded(), y: titleBaseline, size: style.titleSize,
+        // Centred over the panels, or over the whole figure when the title is wider than they are.
+        let titleWidth = style.textWidth(title, size: style.titleSize)
+        let titleCentre = titleWidth > gridWidth ? width / 2 : gridLeft + gridWidth / 2
+        w.text(title, x: titleCentre.rounded(), y: titleBaseline, size: style.titleSize,
                anchor: "middle", cls: "title", bold: true)
         for (index, panel) in panels.enumerated() {
             let column = index % perRow
@@ -91,7 +96,9 @@ public enum SVG {
             let plotLeft = slotLeft + body.leftMargin.rounded()
             let plotTop = slotTop + labelBand.rounded()
             let cellsWidth = Double(panel.nValues.count) * options.cellWidth
-            w.text(panel.sweepLabel ?? panel.title, x: plotLeft + cellsWidth / 2, y: slotTop + style.labelSize * 1.1,
+            let label = panel.sweepLabel ?? panel.title
+            let labelCentre = max(plotLeft + cellsWidth / 2, slotLeft + style.textWidth(label, size: style.labelSize) / 2)
+            w.text(label, x: labelCentre.rounded(), y: slotTop + style.labelSize * 1.1,
                    size: style.labelSize, anchor: "middle", cls: "panel-label", bold: false)
             drawBody(panel, options: options, style: style, layout: body, left: plotLeft, top: plotTop, into: &w)
         }
