@@ -2,7 +2,7 @@ import LinearAlgebra
 import ModelKinds
 import RandomStreams
 import Testing
-@testable import Training
+import Training
 
 struct TrainerTests {
     @Test func resultMetricsAreConsistentWithTheFinalWeights() {
