@@ -30,6 +30,18 @@ struct TrainerTests {
         #expect(result.trainingLoss.last! < result.trainingLoss.first!)
     }
 
+    @Test func withoutATestSetThereIsNoTestCurve() {
+        let stream = testStream(6)
+        let x = gaussianMatrix(rows: 6, cols: 2, stream: stream)
+        let y = x.times([1, 0]).map { max($0, 0) }
+        let settings = TrainingSettings(model: .plain, width: 3, epochs: 5, optimizer: .adamw)
+        let result = NetworkTrainer.train(x: x, y: y, settings: settings, initialization: stream)
+        #expect(result.testLoss.isEmpty && result.testError == nil && result.effectiveLinearWeight == nil)
+        #expect(result.parameters.shape.width == 3 && result.trainingLoss.count == 5)
+        let final = NetworkEvaluator(shape: result.parameters.shape, activation: .relu, x: x, y: y).loss(result.parameters)
+        #expect(final < result.trainingLoss[0])
+    }
+
     @Test func otherNormIncludesNormalizationScales() {
         var p = NetworkParameters(model: .normalized, firstLayer: Matrix(rowMajor: [[1, 2], [2, 0]]), outputWeights: [0.5, -1])
         p.normalizationScales = [2, 3]
