@@ -8,6 +8,7 @@ public struct ConditionOutcome: Sendable, Equatable {
     /// Index (into the pattern list) of a pattern attaining `largestLeftHandSide`; nil when none.
     public let worstPattern: Int?
 
+    /// An outcome from its parts.
     public init(holds: Bool, largestLeftHandSide: Double, worstPattern: Int?) {
         self.holds = holds
         self.largestLeftHandSide = largestLeftHandSide
@@ -29,6 +30,7 @@ public struct ConditionTolerances: Sendable, Equatable {
     /// irrepresentable-norm holds when every ‖Uᵢᵀλ‖ < 1 + irrepresentableSlack (SPEC §5: 1e−10).
     public var irrepresentableSlack: Double
 
+    /// The defaults: rank cut 1e−12, strict margin 1e−10, irrepresentable slack 1e−10.
     public init(rank: Double = 1e-12, strictMargin: Double = 1e-10, irrepresentableSlack: Double = 1e-10) {
         self.rank = rank
         self.strictMargin = strictMargin
@@ -41,6 +43,7 @@ public enum ConditionError: Error, Equatable, CustomStringConvertible {
     /// Inputs of inconsistent sizes, or an index out of range.
     case invalidInput(String)
 
+    /// A readable message.
     public var description: String {
         switch self {
         case .invalidInput(let s): return "invalid isometry-condition input: \(s)"

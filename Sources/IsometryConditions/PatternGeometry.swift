@@ -57,26 +57,63 @@ enum PatternGeometry {
     }
 
     /// For every pattern `i` in `indices`: the largest over the columns λ of `duals` (n×K) of
-    /// ‖Uᵢᵀλ‖ = ‖P_range(DᵢX) λ‖, with Uᵢ from the SVD of DᵢX's pattern rows cut at `tolerance`.
+    /// ‖Uᵢᵀλ‖ = ‖P_range(DᵢX) λ‖, Uᵢ the left singular vectors of DᵢX with σ > `tolerance`.
+    ///
+    /// The rank r is that of DᵢX's pattern rows Aᵢ (|hᵢ|×d; the zero rows add nothing): certified
+    /// full (min(|hᵢ|, d)) when a Householder QR of Aᵢ or Aᵢᵀ gives σ_min ≥ 1/‖R⁻¹‖_F > 10·tolerance,
+    /// else counted on Aᵢ's singular values. Then, with the same projector as Uᵢ's:
+    /// r = |hᵢ| (full row rank): range(DᵢX) is every coordinate of the pattern, ‖Pλ‖ = ‖λ on hᵢ‖;
+    /// r = d < |hᵢ| (full column rank): range is that of Aᵢ = QR, ‖Pλ‖ = ‖(Qᵀλ)₁…d‖ (Householder);
+    /// otherwise the thin SVD of Aᵢ gives Uᵢ explicitly. (A full SVD per pattern is ~10× slower.)
     static func largestProjectionNorms(x: Matrix, patterns: [[Bool]], indices: [Int], duals: Matrix,
                                        tolerance: Double) throws -> [Double] {
         var out: [Double] = []
         out.reserveCapacity(indices.count)
+        let d = x.cols
         for i in indices {
             let support = (0..<x.rows).filter { patterns[i][$0] }
             if support.isEmpty { out.append(0); continue }
             let rowsOfPattern = Matrix.picking(rows: support, of: x)
-            let svd = try SingularValueDecomposition(rowsOfPattern, kind: .thin)
-            let r = svd.rank(tolerance: tolerance)
-            if r == 0 { out.append(0); continue }
-            let basis = svd.u.columns(0..<r)                           // |h|×r, orthonormal columns
             let restricted = Matrix.picking(rows: support, of: duals)  // |h|×K
-            let coordinates = Matrix.product(basis, .transpose, restricted, .none)  // r×K
-            var best = 0.0
-            for c in 0..<coordinates.cols { best = max(best, Vector.norm(coordinates.column(c))) }
-            out.append(coordinates.storage.contains(where: { $0.isNaN }) ? .nan : best)
+            var coordinates: Matrix
+            // Fast path: certify full rank from a QR factor, σ_min ≥ 1/‖R⁻¹‖_F > 10·tolerance (the
+            // margin covers the O(ε‖A‖) backward error of the QR), so the rank is decided as the
+            // singular values would decide it.
+            if support.count >= d {
+                let qr = try HouseholderQR(rowsOfPattern)
+                if qr.smallestSingularValueLowerBound() > 10 * tolerance {
+                    coordinates = support.count == d ? restricted : try qr.applyTranspose(to: restricted).rows(0..<d)
+                    out.append(largestColumnNorm(coordinates))
+                    continue
+                }
+            } else if try HouseholderQR(rowsOfPattern.transposed).smallestSingularValueLowerBound() > 10 * tolerance {
+                out.append(largestColumnNorm(restricted))
+                continue
+            }
+            let rank = try SingularValueDecomposition.values(of: rowsOfPattern).filter { $0 > tolerance }.count
+            if rank == 0 {
+                out.append(0); continue
+            } else if rank == support.count {
+                coordinates = restricted
+            } else if rank == d {
+                let qr = try HouseholderQR(rowsOfPattern)
+                coordinates = try qr.applyTranspose(to: restricted).rows(0..<d)
+            } else {
+                let svd = try SingularValueDecomposition(rowsOfPattern, kind: .thin)
+                let r = svd.rank(tolerance: tolerance)
+                coordinates = Matrix.product(svd.u.columns(0..<r), .transpose, restricted, .none)  // r×K
+            }
+            out.append(largestColumnNorm(coordinates))
         }
         return out
+    }
+
+    /// The largest column norm (NaN if any entry is NaN).
+    static func largestColumnNorm(_ m: Matrix) -> Double {
+        if m.storage.contains(where: { $0.isNaN }) { return .nan }
+        var best = 0.0
+        for c in 0..<m.cols { best = max(best, Vector.norm(m.column(c))) }
+        return best
     }
 
     /// For every pattern `i` in `indices`: ‖(DᵢX)ᵀλ‖ = ‖Xᵀ(hᵢ ⊙ λ)‖, all at once by one product.
@@ -121,8 +158,15 @@ extension Matrix {
     /// The listed rows of `x`, in the order given.
     static func picking(rows list: [Int], of x: Matrix) -> Matrix {
         var out = Matrix(rows: list.count, cols: x.cols)
-        for j in 0..<x.cols {
-            for (k, i) in list.enumerated() { out.storage[k + j * list.count] = x.storage[i + j * x.rows] }
+        let count = list.count, rows = x.rows
+        out.storage.withUnsafeMutableBufferPointer { o in
+            x.storage.withUnsafeBufferPointer { source in
+                list.withUnsafeBufferPointer { l in
+                    for j in 0..<x.cols {
+                        for k in 0..<count { o[k + j * count] = source[l[k] + j * rows] }
+                    }
+                }
+            }
         }
         return out
     }

@@ -53,8 +53,7 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
 
     /// Overwrites `pre[k]` by its derivative and writes the activation into `out[k]`, for all k:
     /// one pass over a pre-activation buffer (the hot loop of training).
-    @inlinable
-    public func apply(_ pre: UnsafeMutableBufferPointer<Double>, valuesInto out: UnsafeMutableBufferPointer<Double>) {
+    func apply(_ pre: UnsafeMutableBufferPointer<Double>, valuesInto out: UnsafeMutableBufferPointer<Double>) {
         precondition(pre.count == out.count)
         switch self {
         case .relu:
@@ -85,17 +84,6 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
                 out[k] = value(z)
                 pre[k] = derivative(z)
             }
-        }
-    }
-
-    /// Applies the activation in place (no derivative), e.g. for test-set predictions.
-    @inlinable
-    public func applyInPlace(_ values: UnsafeMutableBufferPointer<Double>) {
-        switch self {
-        case .relu:
-            for k in 0..<values.count where !(values[k] > 0) { values[k] = 0 }
-        default:
-            for k in 0..<values.count { values[k] = value(values[k]) }
         }
     }
 }

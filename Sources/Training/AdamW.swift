@@ -3,12 +3,18 @@ import Foundation
 /// AdamW hyper-parameters (SPEC §3 defaults: lr 2e−3, decoupled weight decay 1e−6, PyTorch's
 /// betas and eps).
 public struct AdamWHyperparameters: Sendable, Equatable {
+    /// Step size lr (2e−3).
     public var learningRate: Double
+    /// Decoupled weight decay wd (1e−6): p ← p(1 − lr·wd) before the Adam step.
     public var weightDecay: Double
+    /// First-moment decay β₁ (0.9).
     public var beta1: Double
+    /// Second-moment decay β₂ (0.999).
     public var beta2: Double
+    /// Denominator guard ε (1e−8).
     public var epsilon: Double
 
+    /// The SPEC §3 defaults unless overridden.
     public init(learningRate: Double = 2e-3, weightDecay: Double = 1e-6,
                 beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
         self.learningRate = learningRate
@@ -39,6 +45,7 @@ public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
 ///
 /// With `fresh`, the moments and t are reset to zero before every step.
 public struct AdamW: Sendable {
+    /// lr, weight decay, betas, eps.
     public let hyperparameters: AdamWHyperparameters
     /// Whether every step starts from zero moments (`OptimizerKind.adamwFresh`).
     public let fresh: Bool

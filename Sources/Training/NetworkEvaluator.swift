@@ -21,7 +21,9 @@ public final class NetworkEvaluator {
     /// The clamp of the normalisation divisor (PyTorch `F.normalize` default eps).
     public static let normalizationFloor = 1e-12
 
+    /// The architecture evaluated.
     public let shape: NetworkShape
+    /// The hidden nonlinearity.
     public let activation: Activation
     /// The batch inputs, n×d.
     public let x: Matrix

@@ -18,6 +18,7 @@ public struct TrainingSettings: Sendable, Equatable {
     /// lr 2e−3, weight decay 1e−6, betas (0.9, 0.999), eps 1e−8 by default.
     public var hyperparameters: AdamWHyperparameters
 
+    /// Settings for `model`; everything else defaults to SPEC §3.
     public init(model: LearnedModel, activation: Activation = .relu, width: Int? = nil, epochs: Int = 400,
                 optimizer: OptimizerKind = .adamwFresh, hyperparameters: AdamWHyperparameters = .init()) {
         self.model = model

@@ -131,6 +131,21 @@ struct NormalizedCases {
         }
     }
 
+    @Test func rankDeficientPatternsProjectOntoTheirTrueRange() throws {
+        // Rows e₀/√2 and −e₀/√2 (pattern top {0}, bottom {0}): rank 1 < min(2, d), range spanned by
+        // (e₀ − e_d)/√2, so ‖Pλ‖ = w₀/√2 for λ = [w*; 0]. A wide full-row-rank pattern (top {1}) sees w₁.
+        let d = 3, x = mirroredIdentity(d)
+        let planted = pattern(top: [0, 1, 2], bottom: [], d: d)
+        for condition in [IsometryCondition.nnicNorm, .irrepresentableNorm] {
+            let deficient = try condition.evaluate(x: x, patterns: [planted, pattern(top: [0], bottom: [0], d: d)],
+                                                   plantedPatterns: [0], plantedWeights: [unitWeight])
+            #expect(abs(deficient.largestLeftHandSide - unitWeight[0] / 2.0.squareRoot()) < 1e-14, "\(condition)")
+            let wide = try condition.evaluate(x: x, patterns: [planted, pattern(top: [1], bottom: [], d: d)],
+                                              plantedPatterns: [0], plantedWeights: [unitWeight])
+            #expect(abs(wide.largestLeftHandSide - unitWeight[1]) < 1e-14, "\(condition)")
+        }
+    }
+
     @Test func aPatternWhoseRangeContainsThePlantedDirectionIsATie() throws {
         // X = I₃, w* = (1, 1, −1)/√3: planted pattern {0, 1}; range(D X) for {0, 1, 2} is everything.
         let x = Matrix.identity(3)

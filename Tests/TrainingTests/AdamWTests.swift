@@ -2,7 +2,7 @@ import Foundation
 import LinearAlgebra
 import ModelKinds
 import Testing
-@testable import Training
+import Training
 
 struct AdamWTests {
     func sample(model: LearnedModel = .skip) -> (NetworkParameters, NetworkParameters) {

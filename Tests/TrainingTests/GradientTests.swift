@@ -2,7 +2,7 @@ import LinearAlgebra
 import ModelKinds
 import RandomStreams
 import Testing
-@testable import Training
+import Training
 
 /// Hand-written gradients against central finite differences, every model × activation.
 struct GradientTests {

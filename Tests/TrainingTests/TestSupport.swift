@@ -2,7 +2,7 @@ import Foundation
 import LinearAlgebra
 import ModelKinds
 import RandomStreams
-@testable import Training
+import Training
 
 /// A deterministic stream for test inputs.
 func testStream(_ seed: UInt64) -> PhiloxStream { PhiloxStream(key: (seed, 0x7E57), substream: 9) }

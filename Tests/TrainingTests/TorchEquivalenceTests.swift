@@ -2,7 +2,7 @@ import Foundation
 import LinearAlgebra
 import ModelKinds
 import Testing
-@testable import Training
+import Training
 
 /// A fixture written by tools/make_torch_fixture.py (float64 PyTorch, 50 epochs).
 struct TorchFixture: Decodable {

@@ -2,7 +2,7 @@ import LinearAlgebra
 import ModelKinds
 import RandomStreams
 import Testing
-@testable import Training
+import Training
 
 struct TrainerTests {
     @Test func resultMetricsAreConsistentWithTheFinalWeights() {
@@ -28,6 +28,18 @@ struct TrainerTests {
         for i in 0..<p.shape.width { for r in 0..<d { scaled[r, i] *= p.outputWeights[i] } }
         #expect(abs(result.otherNorm - scaled.frobeniusNorm) <= 1e-14 * max(1, scaled.frobeniusNorm))
         #expect(result.trainingLoss.last! < result.trainingLoss.first!)
+    }
+
+    @Test func withoutATestSetThereIsNoTestCurve() {
+        let stream = testStream(6)
+        let x = gaussianMatrix(rows: 6, cols: 2, stream: stream)
+        let y = x.times([1, 0]).map { max($0, 0) }
+        let settings = TrainingSettings(model: .plain, width: 3, epochs: 5, optimizer: .adamw)
+        let result = NetworkTrainer.train(x: x, y: y, settings: settings, initialization: stream)
+        #expect(result.testLoss.isEmpty && result.testError == nil && result.effectiveLinearWeight == nil)
+        #expect(result.parameters.shape.width == 3 && result.trainingLoss.count == 5)
+        let final = NetworkEvaluator(shape: result.parameters.shape, activation: .relu, x: x, y: y).loss(result.parameters)
+        #expect(final < result.trainingLoss[0])
     }
 
     @Test func otherNormIncludesNormalizationScales() {
