@@ -113,6 +113,31 @@ func executedCount(_ output: String) -> Int? {
         #expect(executedCount(again.stdout) == 0)
     }
 
+    @Test func ctrlCStopsCleanlyAndKeepsFinishedTasks() throws {
+        let w = try Workspace()
+        defer { w.remove() }
+        let m = try w.write("train.yaml", trainingManifest)
+        let process = Process()
+        process.executableURL = ToolRunner.executable
+        process.arguments = ["run", m, "--outputs", w.outputs, "--quiet", "--jobs", "1"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while w.entries().count < 2 && Date() < deadline && process.isRunning { usleep(20_000) }
+        kill(process.processIdentifier, SIGINT)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "\(text)")
+        #expect(text.contains("interrupted"))
+        let kept = w.entries().count
+        #expect(kept >= 2 && kept < 18)
+        let rerun = try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"])
+        #expect(rerun.status == 0)
+        #expect(executedCount(rerun.stdout) == 18 - kept)
+    }
+
     @Test func twoConcurrentRunsShareOneCache() throws {
         let w = try Workspace()
         defer { w.remove() }
