@@ -28,7 +28,7 @@ let package = Package(
         // SPEC §3: non-convex training with hand-written gradients.
         .target(name: "Training", dependencies: ["LinearAlgebra", "RandomStreams", "ModelKinds"]),
         // SPEC §5: neural isometry conditions.
-        .target(name: "IsometryConditions", dependencies: ["LinearAlgebra"]),
+        .target(name: "IsometryConditions", dependencies: ["LinearAlgebra", "ModelKinds"]),
         // Build-time digests of each module's sources (the pipeline's code fingerprints).
         .executableTarget(name: "source-fingerprinter"),
         .plugin(name: "SourceFingerprintPlugin", capability: .buildTool(), dependencies: ["source-fingerprinter"]),
@@ -70,8 +70,8 @@ let package = Package(
         .testTarget(name: "CellDataTests", dependencies: ["CellData", "LinearAlgebra", "RandomStreams", "ModelKinds"]),
         .testTarget(name: "ConvexSolverTests", dependencies: ["ConvexSolver", "InstanceFormat", "LinearAlgebra", "ModelKinds"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "RandomStreams"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "IsometryConditionsTests", dependencies: ["IsometryConditions", "LinearAlgebra"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "RandomStreams", "ModelKinds"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IsometryConditionsTests", dependencies: ["IsometryConditions", "LinearAlgebra", "ModelKinds"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CellEvaluationTests", dependencies: ["CellEvaluation", "CellData", "ModelKinds"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Planning", "Execution", "Manifest", "TaskCache", "CellEvaluation", "CodeFingerprint"]),
         .testTarget(name: "TaskCacheTests", dependencies: ["TaskCache"]),

@@ -1,18 +1,8 @@
 import LinearAlgebra
+import ModelKinds
 
 /// The neural isometry conditions of SPEC §5. Raw values are the manifest names (`condition:`).
-public enum IsometryCondition: String, Codable, CaseIterable, Sendable {
-    /// Skip network, planted linear.
-    case nicLinear = "nic-linear"
-    /// Plain network, one planted ReLU neuron.
-    case nnic1 = "nnic-1"
-    /// Plain network, k planted ReLU neurons (Figure 10).
-    case nnicK = "nnic-k"
-    /// Normalised network.
-    case nnicNorm = "nnic-norm"
-    /// Normalised network, irrepresentability over the stacked planted blocks.
-    case irrepresentableNorm = "irrepresentable-norm"
-
+extension IsometryCondition {
     /// Evaluates this condition for one sample.
     ///
     /// - Parameters:

@@ -14,7 +14,7 @@ public struct CellParameters: Codable, Hashable, Sendable {
     /// How the network is fitted: a convex program or `gd`.
     public var formulation: Formulation?
     /// An isometry condition to check instead of fitting.
-    public var condition: ConditionKind?
+    public var condition: IsometryCondition?
     /// The design matrix kind (default gaussian).
     public var data: DesignMatrixKind
     /// The planted weights kind; nil = the SPEC §1 default.
@@ -31,7 +31,7 @@ public struct CellParameters: Codable, Hashable, Sendable {
     public var training: TrainingParameters
 
     public init(planted: PlantedModel, learned: LearnedModel? = nil, formulation: Formulation? = nil,
-                condition: ConditionKind? = nil, data: DesignMatrixKind = .gaussian,
+                condition: IsometryCondition? = nil, data: DesignMatrixKind = .gaussian,
                 plantedWeights: PlantedWeightsKind? = nil, k: Int? = nil, sigma: Double = 0,
                 seed: UInt64 = CellDataSpec.defaultSeed, beta: Double = CellParameters.defaultBeta,
                 training: TrainingParameters = TrainingParameters()) {
@@ -80,31 +80,3 @@ public struct CellParameters: Codable, Hashable, Sendable {
     }
 }
 
-/// Settings of non-convex training (SPEC §3).
-public struct TrainingParameters: Codable, Hashable, Sendable {
-    /// Full-batch steps (default 400).
-    public var epochs: Int
-    /// Default `adamw-fresh` (a new AdamW every step, as the reference code).
-    public var optimizer: Optimizer
-    /// Default relu.
-    public var activation: Activation
-    /// Default 2e-3.
-    public var learningRate: Double
-    /// Decoupled weight decay (default 1e-6).
-    public var weightDecay: Double
-    /// Hidden neurons m; nil = n + 1.
-    public var width: Int?
-
-    public init(epochs: Int = 400, optimizer: Optimizer = .adamwFresh, activation: Activation = .relu,
-                learningRate: Double = 2e-3, weightDecay: Double = 1e-6, width: Int? = nil) {
-        self.epochs = epochs
-        self.optimizer = optimizer
-        self.activation = activation
-        self.learningRate = learningRate
-        self.weightDecay = weightDecay
-        self.width = width
-    }
-
-    /// The number of hidden neurons for `n` samples.
-    public func resolvedWidth(n: Int) -> Int { width ?? n + 1 }
-}

@@ -1,3 +1,4 @@
+import ModelKinds
 import Foundation
 
 extension ExperimentManifest {

@@ -24,50 +24,6 @@ public enum Metric: String, Codable, CaseIterable, Sendable {
     case seconds
 }
 
-/// The neural isometry conditions (SPEC §5, manifest key `condition:`).
-public enum ConditionKind: String, Codable, CaseIterable, Sendable {
-    case nicLinear = "nic-linear"
-    case nnic1 = "nnic-1"
-    case nnicK = "nnic-k"
-    case nnicNorm = "nnic-norm"
-    case irrepresentableNorm = "irrepresentable-norm"
-
-    /// The planted model the condition is stated for.
-    public var planted: PlantedModel {
-        switch self {
-        case .nicLinear: return .linear
-        case .nnic1, .nnicK: return .plain
-        case .nnicNorm, .irrepresentableNorm: return .normalized
-        }
-    }
-
-    /// The learned model the condition speaks about (used for the planted-weights default).
-    public var learned: LearnedModel {
-        switch self {
-        case .nicLinear: return .skip
-        case .nnic1, .nnicK: return .plain
-        case .nnicNorm, .irrepresentableNorm: return .normalized
-        }
-    }
-}
-
-/// Optimizer of non-convex training (SPEC §3).
-public enum Optimizer: String, Codable, CaseIterable, Sendable {
-    /// A fresh AdamW every step, as the reference code does (every step is Adam's first).
-    case adamwFresh = "adamw-fresh"
-    /// One AdamW that keeps its moments.
-    case adamw
-}
-
-/// Hidden-layer activation of non-convex training (SPEC §3).
-public enum Activation: String, Codable, CaseIterable, Sendable {
-    case relu
-    case leakyRelu = "leaky_relu"
-    case tanh
-    case sigmoid
-    case gelu
-}
-
 /// How sweep axes combine into panels.
 public enum SweepMode: String, Codable, CaseIterable, Sendable {
     /// Every combination of the axes' values (first axis slowest), less the excluded ones.

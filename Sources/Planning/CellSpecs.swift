@@ -14,10 +14,7 @@ extension CellParameters {
         let learned = resolved.learned ?? .skip
         let formulation = resolved.formulation ?? .relaxed
         if formulation == .gd {
-            let t = resolved.training
-            return .training(data, learned: learned, settings: TrainingSpec(
-                epochs: t.epochs, optimizer: t.optimizer.rawValue, activation: t.activation.rawValue,
-                learningRate: t.learningRate, weightDecay: t.weightDecay, width: t.width))
+            return .training(data, learned: learned, settings: resolved.training)
         }
         return .convex(data, learned: learned, formulation: formulation, beta: resolved.beta)
     }

@@ -1,22 +1,13 @@
 import Foundation
+import ModelKinds
 
-/// The hidden-layer nonlinearity of a trained network (SPEC §3). Raw values are the manifest names.
+/// Values and derivatives of the hidden-layer nonlinearities (SPEC §3).
 ///
 /// Each case computes exactly what the PyTorch module of the same name computes by default,
-/// and its derivative is PyTorch's backward formula (including the value chosen at kinks).
-public enum Activation: String, Codable, CaseIterable, Sendable {
-    /// `max(x, 0)`; derivative 1 for x > 0 and 0 for x ≤ 0 (PyTorch's choice at 0).
-    case relu
-    /// `x` for x > 0, `0.01 x` otherwise (`nn.LeakyReLU()` default slope); derivative 1 or 0.01 (0.01 at 0).
-    case leakyRelu = "leaky_relu"
-    /// Hyperbolic tangent; derivative `1 − tanh²`.
-    case tanh
-    /// Logistic `1/(1 + e^{−x})`; derivative `σ(1 − σ)`.
-    case sigmoid
-    /// Exact GELU `x Φ(x) = x · ½(1 + erf(x/√2))` (`nn.GELU()` default, not the tanh approximation);
-    /// derivative `Φ(x) + x φ(x)`.
-    case gelu
-
+/// and its derivative is PyTorch's backward formula (including the value chosen at kinks):
+/// relu 1 for x > 0 and 0 for x ≤ 0; leaky_relu 1 or 0.01 (0.01 at 0); tanh 1 − tanh²;
+/// sigmoid σ(1 − σ); gelu Φ(x) + x φ(x) (exact erf form).
+extension Activation {
     /// The slope of `leakyRelu` for negative inputs.
     public static let leakySlope = 0.01
 

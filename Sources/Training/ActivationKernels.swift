@@ -1,3 +1,4 @@
+import ModelKinds
 import Foundation
 
 /// An activation as static functions, so the column loops of `NetworkEvaluator` are specialised

@@ -1,3 +1,4 @@
+import ModelKinds
 import Foundation
 
 /// AdamW hyper-parameters (SPEC §3 defaults: lr 2e−3, decoupled weight decay 1e−6, PyTorch's
@@ -25,14 +26,6 @@ public struct AdamWHyperparameters: Sendable, Equatable {
     }
 }
 
-/// Which optimiser state the trainer keeps between steps (SPEC §3). Raw values are manifest names.
-public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
-    /// A fresh AdamW every step, as the reference code does: every step is Adam's first step,
-    /// p ← p(1 − lr·wd) − lr · g / (|g| + ε) up to the exact bias correction.
-    case adamwFresh = "adamw-fresh"
-    /// One AdamW for the whole run (moments persist).
-    case adamw
-}
 
 /// AdamW exactly as PyTorch's single-tensor `torch.optim.AdamW` updates each parameter tensor,
 /// in the same order of floating-point operations:

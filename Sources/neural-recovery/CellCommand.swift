@@ -33,9 +33,9 @@ struct CellCommand: ParsableCommand {
     @Option(help: "Training epochs (gd).")
     var epochs: Int = 400
     @Option(help: "Optimizer (gd): adamw-fresh (a fresh AdamW each step, as the reference) or adamw.")
-    var optimizer: String = "adamw-fresh"
+    var optimizer: OptimizerKind = .adamwFresh
     @Option(help: "Activation (gd): relu, leaky_relu, tanh, sigmoid, gelu.")
-    var activation: String = "relu"
+    var activation: Activation = .relu
     @Option(help: "Hidden neurons (gd); default n + 1.")
     var width: Int?
     @Option(help: "Learning rate (gd).")
@@ -54,7 +54,7 @@ struct CellCommand: ParsableCommand {
             throw failWithInputError("give exactly one of --formulation and --condition")
         case (.some(.gd), nil):
             spec = .training(cell.spec(formulation: .gd), learned: cell.learned,
-                             settings: TrainingSpec(epochs: epochs, optimizer: optimizer, activation: activation,
+                             settings: TrainingParameters(epochs: epochs, optimizer: optimizer, activation: activation,
                                                     learningRate: learningRate, weightDecay: weightDecay, width: width),
                              recoveryTolerance: tolerance)
         case (.some(let f), nil):

@@ -8,6 +8,8 @@ extension Formulation: ExpressibleByArgument {}
 extension DesignMatrixKind: ExpressibleByArgument {}
 extension PlantedWeightsKind: ExpressibleByArgument {}
 extension PatternBudget: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}
+extension Activation: ExpressibleByArgument {}
 
 /// The options that fix the data of one cell sample (shared by `sample` and `cell`).
 struct CellDataOptions: ParsableArguments {

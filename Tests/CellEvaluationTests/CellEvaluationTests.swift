@@ -34,7 +34,7 @@ func skipRelaxed(n: Int, d: Int, sample: Int, sigma: Double = 0) -> CellSpec {
         #expect(convex.metrics["test_error"] == nil)
         #expect(convex.metrics["holds"] == nil)
         let data = CellDataSpec(planted: .normalized, plantedWeights: .gaussian, k: 1, n: 30, d: 5, sample: 0)
-        let gd = try CellEvaluator.evaluate(.training(data, learned: .normalized, settings: TrainingSpec(epochs: 20)))
+        let gd = try CellEvaluator.evaluate(.training(data, learned: .normalized, settings: TrainingParameters(epochs: 20)))
         #expect(gd.status == "trained")
         #expect(gd.metrics["test_error"] != nil && gd.metrics["other_norm"] != nil)
         #expect(gd.metrics["recovery"] == nil && gd.metrics["test_distance"] == nil && gd.metrics["cosine"] == nil)

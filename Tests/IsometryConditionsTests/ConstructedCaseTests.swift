@@ -1,3 +1,4 @@
+import ModelKinds
 import IsometryConditions
 import LinearAlgebra
 import Testing

@@ -1,3 +1,4 @@
+import ModelKinds
 import Foundation
 import IsometryConditions
 import LinearAlgebra

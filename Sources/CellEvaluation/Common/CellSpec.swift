@@ -25,7 +25,7 @@ public struct CellSpec: Codable, Hashable, Sendable {
     /// β of `approx`.
     public var beta: Double?
     /// Training settings (training only).
-    public var training: TrainingSpec?
+    public var training: TrainingParameters?
     /// Condition name (condition only): nic-linear, nnic-1, nnic-k, nnic-norm, irrepresentable-norm.
     public var condition: String?
     /// Max-abs tolerance of the recovery metric (SPEC §4, default 1e−4).
@@ -40,7 +40,7 @@ public struct CellSpec: Codable, Hashable, Sendable {
     }
 
     /// A training cell.
-    public static func training(_ data: CellDataSpec, learned: LearnedModel, settings: TrainingSpec,
+    public static func training(_ data: CellDataSpec, learned: LearnedModel, settings: TrainingParameters,
                                 recoveryTolerance: Double = 1e-4) -> CellSpec {
         CellSpec(data: data, kind: .training, learned: learned, formulation: .gd, beta: nil, training: settings,
                  condition: nil, recoveryTolerance: recoveryTolerance)
@@ -61,28 +61,5 @@ public struct CellSpec: Codable, Hashable, Sendable {
         case .training: return common + ["Training", "CellEvaluation/Training"]
         case .condition: return common + ["IsometryConditions", "CellEvaluation/Conditions"]
         }
-    }
-}
-
-/// Settings of a training cell (SPEC §3).
-public struct TrainingSpec: Codable, Hashable, Sendable {
-    public var epochs: Int
-    /// `adamw-fresh` (a fresh optimizer each step, as the reference) or `adamw`.
-    public var optimizer: String
-    /// relu, leaky_relu, tanh, sigmoid, gelu.
-    public var activation: String
-    public var learningRate: Double
-    public var weightDecay: Double
-    /// Hidden neurons; nil means n + 1.
-    public var width: Int?
-
-    public init(epochs: Int = 400, optimizer: String = "adamw-fresh", activation: String = "relu",
-                learningRate: Double = 2e-3, weightDecay: Double = 1e-6, width: Int? = nil) {
-        self.epochs = epochs
-        self.optimizer = optimizer
-        self.activation = activation
-        self.learningRate = learningRate
-        self.weightDecay = weightDecay
-        self.width = width
     }
 }

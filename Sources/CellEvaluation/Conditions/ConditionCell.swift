@@ -1,6 +1,7 @@
 import CellData
 import Foundation
 import IsometryConditions
+import ModelKinds
 
 /// An isometry-condition cell (SPEC §5): `holds` (1 or 0) and the largest left-hand side.
 enum ConditionCell {

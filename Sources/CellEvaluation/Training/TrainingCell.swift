@@ -10,17 +10,9 @@ enum TrainingCell {
         guard let learned = spec.learned, let t = spec.training else {
             throw CellEvaluationError("a training cell needs a learned model and training settings")
         }
-        guard let activation = Activation(rawValue: t.activation) else {
-            throw CellEvaluationError("unknown activation \(t.activation); known: "
-                + Activation.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        guard let optimizer = OptimizerKind(rawValue: t.optimizer) else {
-            throw CellEvaluationError("unknown optimizer \(t.optimizer); known: "
-                + OptimizerKind.allCases.map(\.rawValue).joined(separator: ", "))
-        }
         guard t.epochs >= 0, (t.width ?? 1) >= 1 else { throw CellEvaluationError("epochs must be ≥ 0 and width ≥ 1") }
         let settings = TrainingSettings(
-            model: learned, activation: activation, width: t.width, epochs: t.epochs, optimizer: optimizer,
+            model: learned, activation: t.activation, width: t.width, epochs: t.epochs, optimizer: t.optimizer,
             hyperparameters: AdamWHyperparameters(learningRate: t.learningRate, weightDecay: t.weightDecay))
         let result = NetworkTrainer.train(
             x: sample.x, y: sample.y, test: (sample.xTest, sample.yTest), settings: settings,
