@@ -96,10 +96,13 @@ public enum SVG {
             let plotLeft = slotLeft + body.leftMargin.rounded()
             let plotTop = slotTop + labelBand.rounded()
             let cellsWidth = Double(panel.nValues.count) * options.cellWidth
-            let label = panel.sweepLabel ?? panel.title
-            let labelCentre = max(plotLeft + cellsWidth / 2, slotLeft + style.textWidth(label, size: style.labelSize) / 2)
-            w.text(label, x: labelCentre.rounded(), y: slotTop + style.labelSize * 1.1,
-                   size: style.labelSize, anchor: "middle", cls: "panel-label", bold: false)
+            // The sweep label, or the panel's own title when it differs from the figure's.
+            let label = panel.sweepLabel ?? (panel.title == title ? nil : panel.title)
+            if let label {
+                let labelCentre = max(plotLeft + cellsWidth / 2, slotLeft + style.textWidth(label, size: style.labelSize) / 2)
+                w.text(label, x: labelCentre.rounded(), y: slotTop + style.labelSize * 1.1,
+                       size: style.labelSize, anchor: "middle", cls: "panel-label", bold: false)
+            }
             drawBody(panel, options: options, style: style, layout: body, left: plotLeft, top: plotTop, into: &w)
         }
         drawColorbar(options: options, style: style, marked: marked, left: barLeft, top: barTop,
