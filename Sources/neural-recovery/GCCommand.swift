@@ -9,8 +9,7 @@ struct GCCommand: ParsableCommand {
         commandName: "gc",
         abstract: "Remove cache entries that no manifest references (at the given scale and overrides).",
         discussion: """
-        Keeps every entry referenced by the manifests at both the full and the smoke scale (plus
-        the given overrides), removes the rest, and removes temporary files older than an hour.
+        Keeps every entry referenced by the manifests at both the full and the smoke scale (plus the given overrides), removes the rest, and removes temporary files older than an hour.
         """
     )
 

@@ -10,14 +10,19 @@ struct NeuralRecovery: ParsableCommand {
         commandName: "neural-recovery",
         abstract: "Reproduce the phase-transition experiments of 'Overparameterized ReLU Neural Networks Learn the Simplest Model'.",
         discussion: """
-        Each figure of the paper is a grid of cells (n samples × d features); a cell sample draws
-        data (SPEC §1), fits a learner (a convex program of SPEC §2 or gradient training, SPEC §3)
-        and records metrics (SPEC §4). The subcommands below compute single pieces of that.
+        Each figure of the paper is a grid of cells (n samples × d features). A cell sample draws data (SPEC §1), fits a learner (a convex program of SPEC §2 or gradient training, SPEC §3) or checks an isometry condition (SPEC §5), and records metrics (SPEC §4). Manifests under experiments/ declare the figures; `run` computes only the cells missing from the cache and renders SVG and CSV under outputs/.
 
-        Examples:
-          neural-recovery sample --planted linear --learned skip --n 60 --d 20 --sample 3
-          neural-recovery sample --planted normalized --learned normalized --n 60 --d 20 --json cell.json
+        Typical session:
+          neural-recovery plan --scale smoke
+          neural-recovery run --scale smoke
+          neural-recovery status
+          neural-recovery explain experiments/fig07.yaml --cell 100,20,3
+          neural-recovery cell --planted linear --learned skip \\
+              --formulation relaxed --n 100 --d 10
+
+        Run `neural-recovery help <subcommand>` for each command's options.
         """,
+
         version: version,
         subcommands: commandList
     )

@@ -10,9 +10,7 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Show what `run` would do: manifests, panels, tasks, shared cells, cached, to run, estimated time.",
         discussion: """
-        A task is one cell sample, identified by what it computes (never by the figure asking), so
-        figures that share cells (7, 19, 20, 21) share tasks. "unique" counts each task once.
-        The time estimate uses the durations recorded by earlier runs.
+        A task is one cell sample, identified by what it computes (never by the figure asking), so figures that share cells (7, 19, 20, 21) share tasks. "unique" counts each task once. The time estimate uses the durations recorded by earlier runs.
 
         Examples:
           neural-recovery plan

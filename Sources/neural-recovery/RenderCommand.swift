@@ -9,9 +9,7 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Write each figure's SVG and CSV from the cache, computing nothing (missing cells are blank).",
         discussion: """
-        Outputs go to outputs/figures/<manifest>/: figure.svg (panels side by side), per panel
-        panel-K.svg, panel-K.csv (n, d, count, mean, std, min, max) and samples-K.csv (every
-        metric of every sample), and manifest.resolved.yaml (the manifest after overrides and scale).
+        Outputs go to outputs/figures/<manifest>/: figure.svg (panels side by side), per panel panel-K.svg, panel-K.csv (n, d, count, mean, std, min, max) and samples-K.csv (every metric of every sample), and manifest.resolved.yaml (the manifest after overrides and scale).
         """
     )
 

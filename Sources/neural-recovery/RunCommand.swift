@@ -11,11 +11,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Compute the missing cell samples in parallel, then write each figure's SVG and CSV.",
         discussion: """
-        Only tasks without a verified cache entry run; a damaged entry is reported and recomputed.
-        Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash
-        loses only the running tasks. A failing task is reported and the run continues; the exit
-        code is 1 when any failed. With --shard i/N only a deterministic 1/N of the tasks runs (for
-        job arrays sharing one cache); a later run without --shard finds them cached and renders.
+        Only tasks without a verified cache entry run; a damaged entry is reported and recomputed. Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash loses only the running tasks. A failing task is reported and the run continues; the exit code is 1 when any failed. With --shard i/N only a deterministic 1/N of the tasks runs (for job arrays sharing one cache); a later run without --shard finds them cached and renders.
 
         Examples:
           neural-recovery run                                   # every experiments/*.yaml
