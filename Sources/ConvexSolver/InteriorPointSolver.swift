@@ -175,6 +175,19 @@ struct IterationState {
                     for i in 0..<nx { dx[i] += dtau * x2[i] }
                     for i in 0..<n { dy[i] += dtau * y2[i] }
                     for i in 0..<ns { dz[i] += dtau * z2[i] }
+                    // Δz on the norm blocks' cones from the linearised dual equation
+                    // AᵀΔy + GᵀΔz + cΔτ = −η r_x (G = −I there), so that the dual residual also falls
+                    // exactly by the step; as for Δs, the solve's error goes into the centrality.
+                    var zlp = dz
+                    for blk in prog.blocks { for j in 0...blk.dim { zlp[blk.soc + j] = 0 } }
+                    var rowsx = [Double](repeating: 0, count: nx)
+                    prog.adjoint(y: dy, z: zlp, into: &rowsx)
+                    for blk in prog.blocks {
+                        for j in 0...blk.dim {
+                            let i = blk.x + j
+                            dz[blk.soc + j] = rowsx[i] + prog.c[i] * dtau + eta * rx[i]
+                        }
+                    }
                     // Δs from the linearised cone equation G Δx + Δs − h Δτ = −η r_z, so that the
                     // primal cone residual falls exactly by the step (the Newton solve's error then goes into
                     // the centrality, which the next iterations correct).
