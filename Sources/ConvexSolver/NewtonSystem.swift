@@ -23,8 +23,10 @@ final class NewtonSystem {
     private let gram: [Double]
     /// For each pattern, its norm blocks.
     private let blocksOfPattern: [[Int]]
-    /// Cholesky factors of H for blocks with ReLU cones ((1+dim)² each, lower, t first).
+    /// For blocks with ReLU cones: S₀⁻¹ (dim×dim, full), see `factorBlock`.
     private var factors: [[Double]]
+    /// Workspace (n×d) for the row-scaled X.
+    private var scratch: [Double] = []
     /// Cholesky factor of the regularised Schur complement.
     private var schur: [Double]
     private(set) var scaling: NTScaling
@@ -333,12 +335,19 @@ final class NewtonSystem {
         let n = prog.n, d = prog.d, r = blk.dim
         guard let lp = blk.lp, r > 0 else { return }
         // XᵀΛX with Λ = z/s = 1/diag² on the block's ReLU rows.
-        var xs = [Double](repeating: 0, count: n * d)
-        for j in 0..<d {
-            for i in 0..<n { xs[i + j * n] = prog.X[i + j * n] / scaling.diag[lp + i] }
+        if scratch.count != n * d { scratch = [Double](repeating: 0, count: n * d) }
+        scaling.diag.withUnsafeBufferPointer { dp in
+            prog.X.withUnsafeBufferPointer { xp in
+                scratch.withUnsafeMutableBufferPointer { sp in
+                    for i in 0..<n {
+                        let s = 1 / dp[lp + i]
+                        for j in 0..<d { sp[i + j * n] = xp[i + j * n] * s }
+                    }
+                }
+            }
         }
         var cmat = [Double](repeating: 0, count: d * d)
-        xs.withUnsafeBufferPointer { xp in
+        scratch.withUnsafeBufferPointer { xp in
             cmat.withUnsafeMutableBufferPointer { cp in
                 RawKernels.syrkLower(.transpose, n: d, k: n, alpha: 1, a: xp.baseAddress!, lda: n, beta: 0,
                                      c: cp.baseAddress!, ldc: d)
@@ -355,11 +364,18 @@ final class NewtonSystem {
         try factor.withUnsafeMutableBufferPointer { hp in
             try RawKernels.choleskyLower(n: r, a: hp.baseAddress!, lda: r)
         }
-        factors[k] = factor
-        var q = w1
-        try factor.withUnsafeBufferPointer { fp in
-            try q.withUnsafeMutableBufferPointer { qp in
-                try RawKernels.choleskySolve(n: r, nrhs: 1, l: fp.baseAddress!, ldl: r, b: qp.baseAddress!, ldb: r)
+        // S₀⁻¹ explicitly (full): applying it later is one gemv, with no triangular-solve packing.
+        var inv = factor
+        try inv.withUnsafeMutableBufferPointer { lp in try RawKernels.choleskyInverse(n: r, l: lp.baseAddress!, ldl: r) }
+        for j in 0..<r { for i in (j + 1)..<max(j + 1, r) { inv[j + i * r] = inv[i + j * r] } }
+        factors[k] = inv
+        var q = [Double](repeating: 0, count: r)
+        inv.withUnsafeBufferPointer { ip in
+            w1.withUnsafeBufferPointer { wp in
+                q.withUnsafeMutableBufferPointer { qp in
+                    RawKernels.gemv(.none, m: r, n: r, alpha: 1, a: ip.baseAddress!, lda: r, x: wp.baseAddress!,
+                                    beta: 0, y: qp.baseAddress!)
+                }
             }
         }
         var qcw = 0.0
@@ -372,8 +388,6 @@ final class NewtonSystem {
         rankOneQ[k] = q
         rankOneC[k] = c
         guard let kSum else { return }
-        var inv = factor
-        try inv.withUnsafeMutableBufferPointer { lp in try RawKernels.choleskyInverse(n: r, l: lp.baseAddress!, ldl: r) }
         for j in 0..<r { for i in j..<r { kSum[i + j * r] += inv[i + j * r] } }
         let weight = c * q.reduce(0) { $0 + $1 * $1 } / e2
         if weight > bigThreshold {
@@ -483,6 +497,7 @@ final class NewtonSystem {
     /// With `moderate`, the big blocks' rank-one terms c q̃ q̃ᵀ are left out (H⁻¹ − c q̃ q̃ᵀ = B).
     func applyHInverse(_ f: [Double], moderate: Bool = false) throws -> [Double] {
         var out = f
+        var small: [Double] = []
         for (k, blk) in prog.blocks.enumerated() {
             let m = blk.dim + 1
             let skipRankOne = moderate && isBig[k]
@@ -502,10 +517,14 @@ final class NewtonSystem {
                     // S⁻¹v = S₀⁻¹v + c q (qᵀv).
                     var qv = 0.0
                     for j in 0..<r { qv += rankOneQ[k][j] * out[blk.x + 1 + j] }
-                    try factors[k].withUnsafeBufferPointer { lp in
-                        try out.withUnsafeMutableBufferPointer { op in
-                            try RawKernels.choleskySolve(n: r, nrhs: 1, l: lp.baseAddress!, ldl: r,
-                                                         b: op.baseAddress! + blk.x + 1, ldb: r)
+                    if small.count < r { small = [Double](repeating: 0, count: r) }
+                    for j in 0..<r { small[j] = out[blk.x + 1 + j] }
+                    factors[k].withUnsafeBufferPointer { ip in
+                        small.withUnsafeBufferPointer { sp in
+                            out.withUnsafeMutableBufferPointer { op in
+                                RawKernels.gemv(.none, m: r, n: r, alpha: 1, a: ip.baseAddress!, lda: r, x: sp.baseAddress!,
+                                                beta: 0, y: op.baseAddress! + blk.x + 1)
+                            }
                         }
                     }
                     if !skipRankOne {
