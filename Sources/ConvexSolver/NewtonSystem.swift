@@ -594,7 +594,8 @@ final class NewtonSystem {
     ///     [ M₀  Q    ] [dy]   [A B f − q]
     ///     [ Qᵀ  −1/c ] [ζ ] = [q̃ᵀ f    ],   Q = A q̃ (columns scaled to unit norm),
     /// dx = B(f − Aᵀdy) − Σ ζ q̃: the large rank-one terms never appear explicitly.
-    private func solveOnce(_ p: [Double], _ q: [Double], _ r: [Double]) throws -> ([Double], [Double], [Double]) {
+    private func solveOnce(_ p: [Double], _ q: [Double], _ r: [Double]) throws
+        -> ([Double], [Double], [Double], [Double], [Double]) {
         let v = scaling.apply(r, power: -2)
         var f = [Double](repeating: 0, count: prog.nx)
         prog.adjoint(y: nil, z: v, into: &f)
@@ -622,24 +623,24 @@ final class NewtonSystem {
             for (j, qj) in bigQ[c].enumerated() { dx[x0 + j] += xi * qj }
         }
         prog.forward(dx, ax: &ax, gx: &gx)
-        for i in 0..<prog.ns { gx[i] -= r[i] }
-        let dz = scaling.apply(gx, power: -2)
-        return (dx, dy, dz)
+        var gxr = gx
+        for i in 0..<prog.ns { gxr[i] -= r[i] }
+        let dz = scaling.apply(gxr, power: -2)
+        return (dx, dy, dz, ax, gx)
     }
 
-    /// Solves the Newton system with iterative refinement.
-    func solve(_ p: [Double], _ q: [Double], _ r: [Double]) throws -> (dx: [Double], dy: [Double], dz: [Double]) {
-        var (dx, dy, dz) = try solveOnce(p, q, r)
-        let rhsNorm = max(Vector.norm(p), Vector.norm(q), Vector.norm(r), 1e-300)
+    /// Solves the Newton system with iterative refinement (at most `settings.refinementSteps` steps, or
+    /// none when `refine` is false). Also returns A dx and G dx.
+    func solve(_ p: [Double], _ q: [Double], _ r: [Double], refine: Bool = true) throws
+        -> (dx: [Double], dy: [Double], dz: [Double], adx: [Double], gdx: [Double]) {
+        var (dx, dy, dz, ax, gx) = try solveOnce(p, q, r)
+        let rhsNorm = max(Vector.maxAbs(p), Vector.maxAbs(q), Vector.maxAbs(r), 1e-300)
         var lastErr = Double.infinity
-        for _ in 0..<settings.refinementSteps {
-            // Residual of the unreduced system.
+        for _ in 0..<(refine ? settings.refinementSteps : 0) {
+            // Residual of the unreduced system (A dx and G dx are carried along, by linearity).
             var ex = [Double](repeating: 0, count: prog.nx)
             prog.adjoint(y: dy, z: dz, into: &ex)
             for i in 0..<prog.nx { ex[i] = p[i] - ex[i] }
-            var ax = [Double](repeating: 0, count: prog.n)
-            var gx = [Double](repeating: 0, count: prog.ns)
-            prog.forward(dx, ax: &ax, gx: &gx)
             let w2dz = scaling.apply(dz, power: 2)
             var ey = q, ez = r
             for i in 0..<prog.n { ey[i] -= ax[i] }
@@ -650,11 +651,11 @@ final class NewtonSystem {
             }
             if err <= 1e-14 * rhsNorm || err >= 0.9 * lastErr { break }
             lastErr = err
-            let (cx, cy, cz) = try solveOnce(ex, ey, ez)
+            let (cx, cy, cz, cax, cgx) = try solveOnce(ex, ey, ez)
             for i in 0..<prog.nx { dx[i] += cx[i] }
-            for i in 0..<prog.n { dy[i] += cy[i] }
-            for i in 0..<prog.ns { dz[i] += cz[i] }
+            for i in 0..<prog.n { dy[i] += cy[i]; ax[i] += cax[i] }
+            for i in 0..<prog.ns { dz[i] += cz[i]; gx[i] += cgx[i] }
         }
-        return (dx, dy, dz)
+        return (dx, dy, dz, ax, gx)
     }
 }
