@@ -52,6 +52,9 @@ final class NewtonSystem {
     private var augmentedPivots: [Int32] = []
     /// A rank-one term c·v vᵀ goes to V when its weight exceeds this multiple of the block's base scale.
     private let bigThreshold = 100.0
+    /// Iterative refinement stops once the residual of the Newton system is below this, relative to
+    /// the largest right-hand-side entry.
+    var refinementTolerance = 1e-12
     /// At most this many columns in V; smaller ones are added to M₀.
     private let maxBigColumns = 64
 
@@ -143,6 +146,12 @@ final class NewtonSystem {
                 let mapped = blocks.filter { prog.blocks[$0].lp == nil && prog.patterns[i].map != nil }
                 if withCones.isEmpty && mapped.isEmpty { continue }
                 let r = prog.patterns[i].rank
+                if withCones.isEmpty && r > 0 {
+                    // Normalized/relaxed: (H⁻¹)_ww = η²I + rank one, so the block adds η² UᵢUᵢᵀ (a fixed
+                    // projector, precomputed once) plus a rank-one term.
+                    for k in mapped { addProjectorBlock(M, k) }
+                    continue
+                }
                 if r == 0 { 
                     for k in withCones { try factorBlock(k, kSum: nil) }
                     continue
@@ -156,6 +165,13 @@ final class NewtonSystem {
                     kd = congruence(t, rows: d, cols: r, kmat)
                 }
                 try addCongruence(M, pattern: i, k: kd)
+            }
+            if !lowRank.isEmpty {
+                let cols = lowRank.count / n
+                lowRank.withUnsafeBufferPointer { lp in
+                    RawKernels.syrkLower(.none, n: n, k: cols, alpha: 1, a: lp.baseAddress!, lda: n, beta: 1, c: M, ldc: n)
+                }
+                lowRank.removeAll(keepingCapacity: true)
             }
             if let res = prog.residual {
                 let seg = prog.socSegments.count - 1
@@ -305,6 +321,71 @@ final class NewtonSystem {
         }
         a.withUnsafeBufferPointer { ap in
             RawKernels.syrkLower(.none, n: n, k: kc, alpha: 1, a: ap.baseAddress!, lda: n, beta: 1, c: M, ldc: n)
+        }
+    }
+
+    /// Packed lower triangles of Pᵢ = UᵢUᵢᵀ on the active rows (normalized/relaxed patterns; computed on
+    /// first use). Memory Σ|hᵢ|(|hᵢ|+1)/2 doubles.
+    private var projectors: [[Double]] = []
+    /// Small rank-one columns collected during a factorization, added by one syrk.
+    private var lowRank: [Double] = []
+
+    private func projector(_ i: Int) -> [Double] {
+        if projectors.isEmpty { projectors = [[Double]](repeating: [], count: prog.patterns.count) }
+        if !projectors[i].isEmpty { return projectors[i] }
+        let n = prog.n, d = prog.d
+        let pat = prog.patterns[i]
+        let act = pat.active, na = act.count, r = pat.rank
+        guard let t = pat.map, na > 0, r > 0 else { return [] }
+        var xa = [Double](repeating: 0, count: na * d)
+        for j in 0..<d { for (kk, row) in act.enumerated() { xa[kk + j * na] = prog.X[row + j * n] } }
+        var u = [Double](repeating: 0, count: na * r)
+        xa.withUnsafeBufferPointer { xp in
+            t.withUnsafeBufferPointer { tp in
+                u.withUnsafeMutableBufferPointer { up in
+                    RawKernels.gemm(.none, .none, m: na, n: r, k: d, alpha: 1, a: xp.baseAddress!, lda: na,
+                                    b: tp.baseAddress!, ldb: d, beta: 0, c: up.baseAddress!, ldc: na)
+                }
+            }
+        }
+        var full = [Double](repeating: 0, count: na * na)
+        u.withUnsafeBufferPointer { up in
+            full.withUnsafeMutableBufferPointer { fp in
+                RawKernels.syrkLower(.none, n: na, k: r, alpha: 1, a: up.baseAddress!, lda: na, beta: 0,
+                                     c: fp.baseAddress!, ldc: na)
+            }
+        }
+        var packed = [Double]()
+        packed.reserveCapacity(na * (na + 1) / 2)
+        for j in 0..<na { for ii in j..<na { packed.append(full[ii + j * na]) } }
+        projectors[i] = packed
+        return packed
+    }
+
+    /// A normalized/relaxed block: M += η² Pᵢ, and its rank-one term 2η²(UᵢTᵢw̄₁)(…)ᵀ goes to V or `lowRank`.
+    private func addProjectorBlock(_ M: UnsafeMutablePointer<Double>, _ k: Int) {
+        let n = prog.n
+        let blk = prog.blocks[k]
+        let act = prog.patterns[blk.pattern].active
+        let e2 = scaling.eta[k] * scaling.eta[k]
+        let packed = projector(blk.pattern)
+        packed.withUnsafeBufferPointer { pp in
+            var idx = 0
+            for jj in 0..<act.count {
+                let cj = act[jj] * n
+                for ii in jj..<act.count {
+                    M[act[ii] + cj] += e2 * pp[idx]
+                    idx += 1
+                }
+            }
+        }
+        let w1 = Array(scaling.wbar[(blk.soc + 1)..<(blk.soc + 1 + blk.dim)])
+        let w1sq = w1.reduce(0) { $0 + $1 * $1 }
+        let col = maskedImage(pattern: blk.pattern, w1).map { $0 * (2 * e2).squareRoot() }
+        if 2 * w1sq > bigThreshold {
+            candidates.append((2 * w1sq, k, col, 2 * e2))
+        } else {
+            lowRank += col
         }
     }
 
@@ -649,7 +730,7 @@ final class NewtonSystem {
             if settings.verbose {
                 FileHandle.standardError.write(String(format: "      refine err %.2e (x %.2e y %.2e z %.2e) rhs %.2e\n", err, Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez), rhsNorm).data(using: .utf8)!)
             }
-            if err <= 1e-14 * rhsNorm || err >= 0.9 * lastErr { break }
+            if err <= refinementTolerance * rhsNorm || err >= 0.9 * lastErr { break }
             lastErr = err
             let (cx, cy, cz, cax, cgx) = try solveOnce(ex, ey, ez)
             for i in 0..<prog.nx { dx[i] += cx[i] }
