@@ -23,7 +23,7 @@ final class NewtonSystem {
     private let gram: [Double]
     /// For each pattern, its norm blocks.
     private let blocksOfPattern: [[Int]]
-    /// For blocks with ReLU cones: S₀⁻¹ (dim×dim, full), see `factorBlock`.
+    /// For blocks with ReLU cones: S₀⁻¹ (packed lower triangle), see `factorBlock`.
     private var factors: [[Double]]
     /// Workspace (n×d) for the row-scaled X.
     private var scratch: [Double] = []
@@ -96,7 +96,7 @@ final class NewtonSystem {
         var bop = [[Int]](repeating: [], count: prog.patterns.count)
         for (k, b) in prog.blocks.enumerated() { bop[b.pattern].append(k) }
         blocksOfPattern = bop
-        factors = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim * $0.dim) }
+        factors = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim * ($0.dim + 1) / 2) }
         schur = [Double](repeating: 0, count: n * n)
         scaling = NTScaling(identity: geometry)
         rankOneQ = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim) }
@@ -448,14 +448,17 @@ final class NewtonSystem {
         // S₀⁻¹ explicitly (full): applying it later is one gemv, with no triangular-solve packing.
         var inv = factor
         try inv.withUnsafeMutableBufferPointer { lp in try RawKernels.choleskyInverse(n: r, l: lp.baseAddress!, ldl: r) }
-        for j in 0..<r { for i in (j + 1)..<max(j + 1, r) { inv[j + i * r] = inv[i + j * r] } }
-        factors[k] = inv
+        // Stored packed (lower triangle): half the memory, and applying it is memory-bound anyway.
+        var packed = [Double](repeating: 0, count: r * (r + 1) / 2)
+        var idx = 0
+        for j in 0..<r { for i in j..<r { packed[idx] = inv[i + j * r]; idx += 1 } }
+        factors[k] = packed
         var q = [Double](repeating: 0, count: r)
-        inv.withUnsafeBufferPointer { ip in
+        packed.withUnsafeBufferPointer { ip in
             w1.withUnsafeBufferPointer { wp in
                 q.withUnsafeMutableBufferPointer { qp in
-                    RawKernels.gemv(.none, m: r, n: r, alpha: 1, a: ip.baseAddress!, lda: r, x: wp.baseAddress!,
-                                    beta: 0, y: qp.baseAddress!)
+                    RawKernels.packedSymmetricMultiply(n: r, alpha: 1, packedLower: ip.baseAddress!, x: wp.baseAddress!,
+                                                       beta: 0, y: qp.baseAddress!)
                 }
             }
         }
@@ -603,8 +606,8 @@ final class NewtonSystem {
                     factors[k].withUnsafeBufferPointer { ip in
                         small.withUnsafeBufferPointer { sp in
                             out.withUnsafeMutableBufferPointer { op in
-                                RawKernels.gemv(.none, m: r, n: r, alpha: 1, a: ip.baseAddress!, lda: r, x: sp.baseAddress!,
-                                                beta: 0, y: op.baseAddress! + blk.x + 1)
+                                RawKernels.packedSymmetricMultiply(n: r, alpha: 1, packedLower: ip.baseAddress!,
+                                                                   x: sp.baseAddress!, beta: 0, y: op.baseAddress! + blk.x + 1)
                             }
                         }
                     }
