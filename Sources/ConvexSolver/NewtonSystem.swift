@@ -15,7 +15,9 @@ import LinearAlgebra
 /// XXᵀ ∘ (H diag(η²) Hᵀ) + a low-rank syrk; blocks with ReLU cones contribute
 /// X_act Kᵢ X_actᵀ on the active rows, Kᵢ the sum of their (H⁻¹)_ww.
 /// Iterative refinement on the full system removes the error of the regularised Schur factor.
-final class NewtonSystem {
+final class NewtonSystem: @unchecked Sendable {
+    // @unchecked Sendable: during the parallel phases of `factor` and `applyHInverse` the shared
+    // state is only read; every worker writes its own `FactorWorker` or its own slice of the output.
     let prog: ProgramBlocks
     let geometry: ConeGeometry
     let settings: SolverSettings
@@ -25,8 +27,6 @@ final class NewtonSystem {
     private let blocksOfPattern: [[Int]]
     /// For blocks with ReLU cones: S₀⁻¹ (packed lower triangle), see `factorBlock`.
     private var factors: [[Double]]
-    /// Workspace (n×d) for the row-scaled X.
-    private var scratch: [Double] = []
     /// Cholesky factor of the regularised Schur complement.
     private var schur: [Double]
     private(set) var scaling: NTScaling
@@ -135,43 +135,46 @@ final class NewtonSystem {
     /// - Throws: `LinearAlgebraError` when a block or the Schur complement cannot be factored.
     func factor(_ w: NTScaling) throws {
         scaling = w
-        let n = prog.n, d = prog.d
+        let n = prog.n
         var m = [Double](repeating: 0, count: n * n)
         candidates.removeAll(keepingCapacity: true)
+        // Per-pattern work (block factorizations, congruences) in parallel chunks.
+        let patternCount = blocksOfPattern.count
+        if prog.model == .normalized && prog.formulation == .relaxed && projectors.isEmpty {
+            for i in 0..<patternCount { _ = projector(i) }
+        }
+        let workers = (0..<min(workerCount, max(1, patternCount))).map { _ in FactorWorker(n: n) }
+        let chunk = (patternCount + workers.count - 1) / max(1, workers.count)
+        parallel(workers.count) { wi in
+            let worker = workers[wi]
+            do {
+                try worker.m.withUnsafeMutableBufferPointer { mp in
+                    for i in (wi * chunk)..<min(patternCount, (wi + 1) * chunk) {
+                        try self.factorPattern(i, worker: worker, M: mp.baseAddress!)
+                    }
+                }
+            } catch {
+                worker.failure = error
+            }
+        }
+        var lowRank: [Double] = []
+        for worker in workers {
+            if let failure = worker.failure { throw failure }
+            for j in 0..<n { for i in j..<n { m[i + j * n] += worker.m[i + j * n] } }
+            for r in worker.blockResults {
+                factors[r.k] = r.packed; rankOneQ[r.k] = r.q; rankOneC[r.k] = r.c
+            }
+            candidates += worker.candidates
+            lowRank += worker.lowRank
+        }
         try m.withUnsafeMutableBufferPointer { mp in
             let M = mp.baseAddress!
             addClosedFormBlocks(M)
-            for (i, blocks) in blocksOfPattern.enumerated() {
-                let withCones = blocks.filter { prog.blocks[$0].lp != nil }
-                let mapped = blocks.filter { prog.blocks[$0].lp == nil && prog.patterns[i].map != nil }
-                if withCones.isEmpty && mapped.isEmpty { continue }
-                let r = prog.patterns[i].rank
-                if withCones.isEmpty && r > 0 {
-                    // Normalized/relaxed: (H⁻¹)_ww = η²I + rank one, so the block adds η² UᵢUᵢᵀ (a fixed
-                    // projector, precomputed once) plus a rank-one term.
-                    for k in mapped { addProjectorBlock(M, k) }
-                    continue
-                }
-                if r == 0 { 
-                    for k in withCones { try factorBlock(k, kSum: nil) }
-                    continue
-                }
-                var kmat = [Double](repeating: 0, count: r * r)
-                for k in withCones { try factorBlock(k, kSum: &kmat) }
-                for k in mapped { addClosedFormInverse(k, into: &kmat) }
-                for j in 0..<r { for i2 in (j + 1)..<max(j + 1, r) { kmat[j + i2 * r] = kmat[i2 + j * r] } }
-                var kd = kmat
-                if let t = prog.patterns[i].map {
-                    kd = congruence(t, rows: d, cols: r, kmat)
-                }
-                try addCongruence(M, pattern: i, k: kd)
-            }
             if !lowRank.isEmpty {
                 let cols = lowRank.count / n
                 lowRank.withUnsafeBufferPointer { lp in
                     RawKernels.syrkLower(.none, n: n, k: cols, alpha: 1, a: lp.baseAddress!, lda: n, beta: 1, c: M, ldc: n)
                 }
-                lowRank.removeAll(keepingCapacity: true)
             }
             if let res = prog.residual {
                 let seg = prog.socSegments.count - 1
@@ -273,6 +276,32 @@ final class NewtonSystem {
         augmentedPivots = piv
     }
 
+    /// The Schur-complement contribution of pattern i's blocks, into the worker's M.
+    private func factorPattern(_ i: Int, worker: FactorWorker, M: UnsafeMutablePointer<Double>) throws {
+        let d = prog.d
+        let blocks = blocksOfPattern[i]
+        let withCones = blocks.filter { prog.blocks[$0].lp != nil }
+        let mapped = blocks.filter { prog.blocks[$0].lp == nil && prog.patterns[i].map != nil }
+        if withCones.isEmpty && mapped.isEmpty { return }
+        let r = prog.patterns[i].rank
+        if withCones.isEmpty && r > 0 {
+            // Normalized/relaxed: (H⁻¹)_ww = η²I + rank one, so the block adds η² UᵢUᵢᵀ (a fixed
+            // projector, precomputed once) plus a rank-one term.
+            for k in mapped { addProjectorBlock(M, k, worker: worker) }
+            return
+        }
+        if r == 0 { return }
+        var kmat = [Double](repeating: 0, count: r * r)
+        for k in withCones { try factorBlock(k, kSum: &kmat, worker: worker) }
+        for k in mapped { addClosedFormInverse(k, into: &kmat, worker: worker) }
+        for j in 0..<r { for i2 in (j + 1)..<max(j + 1, r) { kmat[j + i2 * r] = kmat[i2 + j * r] } }
+        var kd = kmat
+        if let t = prog.patterns[i].map {
+            kd = congruence(t, rows: d, cols: r, kmat)
+        }
+        try addCongruence(M, pattern: i, k: kd)
+    }
+
     /// Blocks without ReLU cones and without a map: M += XXᵀ ∘ (Hm diag(η²) Hmᵀ) + Σ a aᵀ,
     /// a = √2 η hᵢ ∘ (X w̄₁).
     private func addClosedFormBlocks(_ M: UnsafeMutablePointer<Double>) {
@@ -327,8 +356,30 @@ final class NewtonSystem {
     /// Packed lower triangles of Pᵢ = UᵢUᵢᵀ on the active rows (normalized/relaxed patterns; computed on
     /// first use). Memory Σ|hᵢ|(|hᵢ|+1)/2 doubles.
     private var projectors: [[Double]] = []
-    /// Small rank-one columns collected during a factorization, added by one syrk.
-    private var lowRank: [Double] = []
+    /// What one worker of the parallel factorization produces (private to it until the merge).
+    final class FactorWorker: @unchecked Sendable {
+        var scratch: [Double] = []
+        var blockResults: [(k: Int, packed: [Double], q: [Double], c: Double)] = []
+        var candidates: [(weight: Double, block: Int, column: [Double], c: Double)] = []
+        var lowRank: [Double] = []
+        var m: [Double]
+        var failure: Error?
+        init(n: Int) { m = [Double](repeating: 0, count: n * n) }
+    }
+
+    /// Worker count of the parallel phases: the BLAS thread count the caller chose (BLAS itself runs
+    /// single-threaded inside them). Patterns are split into fixed contiguous chunks, and the
+    /// workers' parts of M are summed in chunk order, so a given thread count always gives the same bits.
+    private var workerCount: Int { max(1, min(BLASThreads.current, 8)) }
+
+    /// Runs `body(w)` for w in 0..<count, in parallel when count > 1, with BLAS single-threaded meanwhile.
+    private func parallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        if count <= 1 { body(0); return }
+        let saved = BLASThreads.current
+        BLASThreads.set(1)
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        BLASThreads.set(saved)
+    }
 
     private func projector(_ i: Int) -> [Double] {
         if projectors.isEmpty { projectors = [[Double]](repeating: [], count: prog.patterns.count) }
@@ -363,7 +414,7 @@ final class NewtonSystem {
     }
 
     /// A normalized/relaxed block: M += η² Pᵢ, and its rank-one term 2η²(UᵢTᵢw̄₁)(…)ᵀ goes to V or `lowRank`.
-    private func addProjectorBlock(_ M: UnsafeMutablePointer<Double>, _ k: Int) {
+    private func addProjectorBlock(_ M: UnsafeMutablePointer<Double>, _ k: Int, worker: FactorWorker) {
         let n = prog.n
         let blk = prog.blocks[k]
         let act = prog.patterns[blk.pattern].active
@@ -383,14 +434,14 @@ final class NewtonSystem {
         let w1sq = w1.reduce(0) { $0 + $1 * $1 }
         let col = maskedImage(pattern: blk.pattern, w1).map { $0 * (2 * e2).squareRoot() }
         if 2 * w1sq > bigThreshold {
-            candidates.append((2 * w1sq, k, col, 2 * e2))
+            worker.candidates.append((2 * w1sq, k, col, 2 * e2))
         } else {
-            lowRank += col
+            worker.lowRank += col
         }
     }
 
     /// (H⁻¹)_ww = η²(I + 2w̄₁w̄₁ᵀ) of a block without ReLU cones, added to `k` (lower triangle used).
-    private func addClosedFormInverse(_ k: Int, into kmat: inout [Double]) {
+    private func addClosedFormInverse(_ k: Int, into kmat: inout [Double], worker: FactorWorker) {
         let blk = prog.blocks[k]
         let r = blk.dim
         let e2 = scaling.eta[k] * scaling.eta[k]
@@ -399,7 +450,7 @@ final class NewtonSystem {
         for j in 0..<r { kmat[j + j * r] += e2 }
         if 2 * w1sq > bigThreshold {
             let col = maskedImage(pattern: blk.pattern, w1).map { $0 * (2 * e2).squareRoot() }
-            candidates.append((2 * w1sq, k, col, 2 * e2))
+            worker.candidates.append((2 * w1sq, k, col, 2 * e2))
         } else {
             for j in 0..<r { for i in j..<r { kmat[i + j * r] += 2 * e2 * w1[i] * w1[j] } }
         }
@@ -410,16 +461,16 @@ final class NewtonSystem {
     /// Near the cone boundary S is nearly singular, so it is never factored: S⁻¹ = S₀⁻¹ + c q qᵀ with
     /// q = S₀⁻¹w̄₁ and c = γ / (1/(1 + 2‖w̄₁‖²) + γη² qᵀC w̄₁), a sum of positive terms (no cancellation).
     /// Stores chol(S₀), q and c; adds S₀⁻¹ (and c q qᵀ unless it goes to V) to `kSum`.
-    private func factorBlock(_ k: Int, kSum: UnsafeMutablePointer<Double>?) throws {
+    private func factorBlock(_ k: Int, kSum: UnsafeMutablePointer<Double>?, worker: FactorWorker) throws {
         let blk = prog.blocks[k]
         let pat = prog.patterns[blk.pattern]
         let n = prog.n, d = prog.d, r = blk.dim
         guard let lp = blk.lp, r > 0 else { return }
         // XᵀΛX with Λ = z/s = 1/diag² on the block's ReLU rows.
-        if scratch.count != n * d { scratch = [Double](repeating: 0, count: n * d) }
+        if worker.scratch.count != n * d { worker.scratch = [Double](repeating: 0, count: n * d) }
         scaling.diag.withUnsafeBufferPointer { dp in
             prog.X.withUnsafeBufferPointer { xp in
-                scratch.withUnsafeMutableBufferPointer { sp in
+                worker.scratch.withUnsafeMutableBufferPointer { sp in
                     for i in 0..<n {
                         let s = 1 / dp[lp + i]
                         for j in 0..<d { sp[i + j * n] = xp[i + j * n] * s }
@@ -428,7 +479,7 @@ final class NewtonSystem {
             }
         }
         var cmat = [Double](repeating: 0, count: d * d)
-        scratch.withUnsafeBufferPointer { xp in
+        worker.scratch.withUnsafeBufferPointer { xp in
             cmat.withUnsafeMutableBufferPointer { cp in
                 RawKernels.syrkLower(.transpose, n: d, k: n, alpha: 1, a: xp.baseAddress!, lda: n, beta: 0,
                                      c: cp.baseAddress!, ldc: d)
@@ -452,7 +503,6 @@ final class NewtonSystem {
         var packed = [Double](repeating: 0, count: r * (r + 1) / 2)
         var idx = 0
         for j in 0..<r { for i in j..<r { packed[idx] = inv[i + j * r]; idx += 1 } }
-        factors[k] = packed
         var q = [Double](repeating: 0, count: r)
         packed.withUnsafeBufferPointer { ip in
             w1.withUnsafeBufferPointer { wp in
@@ -469,15 +519,14 @@ final class NewtonSystem {
             qcw += q[j] * cw
         }
         let c = gamma / (1 / (1 + 2 * w1sq) + gamma * e2 * max(qcw, 0))
-        rankOneQ[k] = q
-        rankOneC[k] = c
+        worker.blockResults.append((k, packed, q, c))
         guard let kSum else { return }
         for j in 0..<r { for i in j..<r { kSum[i + j * r] += inv[i + j * r] } }
         let weight = c * q.reduce(0) { $0 + $1 * $1 } / e2
         if weight > bigThreshold {
             // The column is A q̃ = sign · hᵢ∘(X Tᵢ q) (the sign matters in the augmented system).
             let col = maskedImage(pattern: blk.pattern, q).map { $0 * c.squareRoot() * blk.sign }
-            candidates.append((weight, k, col, c))
+            worker.candidates.append((weight, k, col, c))
         } else {
             for j in 0..<r { for i in j..<r { kSum[i + j * r] += c * q[i] * q[j] } }
         }
