@@ -9,12 +9,17 @@ import LinearAlgebra
 ///
 /// solved by eliminating dz (dz = W⁻²(G dx − r)), then dx block by block
 /// (H = GᵀW⁻²G is block diagonal with one (rᵢ+1)×(rᵢ+1) block per norm block), leaving ONE n×n
-/// Schur complement M = A H⁻¹ Aᵀ, factored by Cholesky. The blocks of M are never formed from A:
-/// for norm blocks without ReLU cones, H⁻¹ = W² is known in closed form and
-/// DᵢX(η²(I + 2w̄₁w̄₁ᵀ))XᵀDᵢ = η²·(XXᵀ ∘ hᵢhᵢᵀ) + rank one, summed over blocks as
-/// XXᵀ ∘ (H diag(η²) Hᵀ) + a low-rank syrk; blocks with ReLU cones contribute
-/// X_act Kᵢ X_actᵀ on the active rows, Kᵢ the sum of their (H⁻¹)_ww.
-/// Iterative refinement on the full system removes the error of the regularised Schur factor.
+/// Schur complement M = A H⁻¹ Aᵀ. Nothing of size (variables)² is ever formed:
+/// - blocks without ReLU cones: H⁻¹ = W² in closed form; DᵢX(η²(I + 2w̄₁w̄₁ᵀ))XᵀDᵢ summed over
+///   blocks is XXᵀ ∘ (Hm diag(η²) Hmᵀ) plus a low-rank syrk (normalized: η² UᵢUᵢᵀ from precomputed
+///   projectors);
+/// - blocks with ReLU cones: t is eliminated analytically, leaving S = S₀ − γw̄₁w̄₁ᵀ with
+///   S₀ = TᵀXᵀΛXT + η⁻²I (d×d, from one syrk over the row-scaled X; Sᵢ² = I), and
+///   S⁻¹ = S₀⁻¹ + c q qᵀ; the pattern adds X_act (Σ S⁻¹) X_actᵀ on its active rows only;
+/// - blocks on their cone boundary have huge rank-one terms c q̃ q̃ᵀ; the largest are kept out of M
+///   as extra unknowns of an augmented (n+k)×(n+k) symmetric-indefinite system, so the Newton step
+///   stays accurate to the end (see `solveOnce`).
+/// Iterative refinement on the unreduced system cleans up the rest.
 final class NewtonSystem: @unchecked Sendable {
     // @unchecked Sendable: during the parallel phases of `factor` and `applyHInverse` the shared
     // state is only read; every worker writes its own `FactorWorker` or its own slice of the output.
