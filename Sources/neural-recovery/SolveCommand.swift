@@ -44,6 +44,9 @@ struct SolveCommand: ParsableCommand {
     @Option(name: .long, help: "Iteration limit of the interior-point method.")
     var maxIterations: Int = SolverSettings().maxIterations
 
+    @Option(name: .long, help: "Feasibility and duality-gap tolerance (relative; default 1e-9).")
+    var tolerance: Double?
+
     @Flag(name: .long, help: "Print one line per interior-point iteration to standard error.")
     var verbose = false
 
@@ -69,6 +72,12 @@ struct SolveCommand: ParsableCommand {
         var settings = SolverSettings()
         settings.maxIterations = maxIterations
         settings.verbose = verbose
+        if let tolerance {
+            guard tolerance > 0, tolerance < 1 else { throw failWithInputError("--tolerance must be in (0, 1) (got \(tolerance))") }
+            settings.feasibilityTolerance = tolerance
+            settings.gapToleranceAbsolute = tolerance
+            settings.gapToleranceRelative = tolerance
+        }
         let result = try InteriorPointSolver(settings: settings).solve(program)
 
         print("instance     \(instance)")
