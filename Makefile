@@ -13,7 +13,7 @@ SCALE        ?= full
 all: build
 
 help:
-	@echo "make figures        build, then regenerate every figure under outputs/ (SCALE=smoke for a quick look)"
+	@echo "make figures        build, then regenerate every figure under outputs/ (SCALE=smoke for a quick look, JOBS=N)"
 	@echo "make test           install dependencies, then run the test suite"
 	@echo "make build          release build of the neural-recovery tool"
 	@echo "make deps           install the Debian packages (OpenBLAS, LAPACKE) when missing"
@@ -42,12 +42,9 @@ build: deps
 test: deps
 	$(SWIFT) test
 
+# Every manifest under experiments/; only cells without a cache entry are computed.
 figures: build
-	@if ls experiments/*.yaml >/dev/null 2>&1; then \
-	  $(BIN) run --scale $(SCALE) experiments/*.yaml; \
-	else \
-	  echo "no manifests under experiments/ yet: nothing to render (the pipeline lands with the manifests)"; \
-	fi
+	$(BIN) run --scale $(SCALE) $(if $(JOBS),--jobs $(JOBS),) experiments/*.yaml
 
 fixtures:
 	python3 tools/make_linalg_fixtures.py

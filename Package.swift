@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries: CBLAS (OpenBLAS) and LAPACKE, from Debian's libopenblas-dev and liblapacke-dev.
@@ -28,12 +29,31 @@ let package = Package(
         .target(name: "Training", dependencies: ["LinearAlgebra", "RandomStreams", "ModelKinds"]),
         // SPEC §5: neural isometry conditions.
         .target(name: "IsometryConditions", dependencies: ["LinearAlgebra"]),
+        // Build-time digests of each module's sources (the pipeline's code fingerprints).
+        .executableTarget(name: "source-fingerprinter"),
+        .plugin(name: "SourceFingerprintPlugin", capability: .buildTool(), dependencies: ["source-fingerprinter"]),
+        .target(name: "CodeFingerprint", plugins: ["SourceFingerprintPlugin"]),
+        // SPEC §4: what one cell sample computes (CellSpec → CellResult).
+        .target(name: "CellEvaluation", dependencies: ["CellData", "ConvexSolver", "Training", "IsometryConditions", "ModelKinds", "LinearAlgebra", "RandomStreams"]),
+        // Content-addressed, crash-safe store of task results.
+        .target(name: "TaskCache", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // SVG heatmaps and CSV of aggregated grids (SPEC §6 look).
+        .target(name: "Render"),
+        // Manifests → panels → content-hashed cell tasks.
+        .target(name: "Planning", dependencies: ["Manifest", "CellEvaluation", "CellData", "ModelKinds", "TaskCache", "CodeFingerprint"]),
+        // Parallel execution of tasks with progress and clean interruption.
+        .target(name: "Execution"),
+        // Plan → cache → execute → render: the pipeline behind `run`, `status`, `explain`.
+        .target(name: "Pipeline", dependencies: ["Planning", "Execution", "TaskCache", "CellEvaluation", "Manifest", "Render", "CodeFingerprint"]),
         // The JSON instance schema `neural-recovery-instance/1`.
         .target(name: "InstanceFormat", dependencies: ["ModelKinds"]),
+        // Experiment manifests: YAML loading, validation, sweeps, overrides and scale profiles.
+        .target(name: "Manifest", dependencies: ["ModelKinds", "CellData", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "neural-recovery",
             dependencies: [
                 "CellData", "InstanceFormat", "LinearAlgebra", "ModelKinds", "RandomStreams", "ConvexSolver",
+                "CellEvaluation", "TaskCache", "CodeFingerprint", "Manifest", "Planning", "Execution", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +72,11 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "RandomStreams"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IsometryConditionsTests", dependencies: ["IsometryConditions", "LinearAlgebra"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CellEvaluationTests", dependencies: ["CellEvaluation", "CellData", "ModelKinds"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Planning", "Execution", "Manifest", "TaskCache", "CellEvaluation", "CodeFingerprint"]),
+        .testTarget(name: "TaskCacheTests", dependencies: ["TaskCache"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "CommandLineTests", dependencies: ["InstanceFormat", "CellData", "ModelKinds"]),
+        .testTarget(name: "ManifestTests", dependencies: ["Manifest"]),
     ]
 )

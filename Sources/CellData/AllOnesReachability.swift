@@ -32,36 +32,40 @@ public enum AllOnesReachability {
     public static func decide(_ x: Matrix) throws -> Evidence {
         let n = x.rows, d = x.cols
         if n < d { return .rankDeficient(rank: try x.rank()) }
-        let svd = try SingularValueDecomposition(x, kind: .full)
+        let svd = try SingularValueDecomposition(x, kind: .thin)
         let tol = SingularValueDecomposition.defaultTolerance(singularValues: svd.singularValues, rows: n, cols: d)
         let rank = svd.rank(tolerance: tol)
         if rank < d { return .rankDeficient(rank: rank) }
-        // Rows of A: the columns d..<n of U (transposed), then the all-ones row.
-        var a: [[Double]] = (d..<n).map { svd.u.column($0) }
-        a.append([Double](repeating: 1, count: n))
-        var b = [Double](repeating: 0, count: n - d)
-        b.append(1)
-        switch try PhaseOneSimplex().solve(a: a, b: b) {
-        case .feasible(let s):
-            let u = try LeastSquares(x, s).solution.storage
-            let xu = x.times(u)
-            let size = Vector.maxAbs(xu)
-            guard size > 0, xu.allSatisfy({ $0 >= -1e-9 * size }) else {
-                throw Undecided(detail: "the LP point does not give X u ≥ 0 (min \(xu.min() ?? 0), max \(size))")
-            }
-            return .direction(u: u)
-        case .infeasible(let z):
-            let n0 = Matrix(rows: n, cols: n - d, columnMajor: Array(svd.u.storage[(d * n)...]))
-            let lambda = n0.times(Array(z[0..<(n - d)]))
-            let size = Vector.maxAbs(lambda)
-            let xtLambda = Vector.norm(x.times(lambda, .transpose))
-            let xNorm = svd.singularValues.first ?? 0
-            guard size > 0, lambda.allSatisfy({ $0 > 1e-12 * size }),
-                  xtLambda <= 1e-9 * xNorm * Vector.norm(lambda) else {
-                throw Undecided(detail: "the Farkas certificate does not check (min λ \(lambda.min() ?? 0), ‖Xᵀλ‖ \(xtLambda))")
-            }
+        // 1 ∈ range X: X u = 1 > 0.
+        let ones = [Double](repeating: 1, count: n)
+        let fit = try LeastSquares(x, ones).solution.storage
+        if let u = certifiedDirection(x, fit) { return .direction(u: u) }
+        let solution = try HalfSpaceProgram().solve(x)
+        if solution.s <= 0, let u = certifiedDirection(x, solution.u) { return .direction(u: u) }
+        if solution.t > 0, let lambda = try certifiedPositiveNullVector(x, solution.lambda) {
             return .positiveLeftNullVector(lambda: lambda)
         }
+        // Near the boundary, believe whichever certificate checks.
+        if let u = certifiedDirection(x, solution.u) { return .direction(u: u) }
+        if let lambda = try certifiedPositiveNullVector(x, solution.lambda) { return .positiveLeftNullVector(lambda: lambda) }
+        throw Undecided(detail: "s* = \(solution.s), t* = \(solution.t) after \(solution.iterations) iterations; neither certificate checks")
+    }
+
+    /// `u` when it is a non-zero direction with X u ≥ 0 (to round-off relative to ‖X u‖∞).
+    static func certifiedDirection(_ x: Matrix, _ u: [Double]) -> [Double]? {
+        let xu = x.times(u)
+        let size = Vector.maxAbs(xu)
+        guard size > 0, xu.allSatisfy({ $0 >= -1e-12 * size }) else { return nil }
+        return u
+    }
+
+    /// `λ` projected onto the left null space of X, when the projection is entrywise positive.
+    static func certifiedPositiveNullVector(_ x: Matrix, _ lambda: [Double]) throws -> [Double]? {
+        let correction = x.times(try LeastSquares(x, lambda).solution.storage)
+        let projected = Vector.subtract(lambda, correction)
+        let size = Vector.maxAbs(projected)
+        guard size > 0, projected.allSatisfy({ $0 > 1e-9 * size }) else { return nil }
+        return projected
     }
 
     /// Whether some u ≠ 0 has X u ≥ 0.

@@ -3,4 +3,5 @@ import ArgumentParser
 /// The benchmark subcommands.
 let benchList: [ParsableCommand.Type] = [
     SolverBench.self,
+    TrainingBench.self,
 ]

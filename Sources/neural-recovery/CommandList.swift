@@ -2,6 +2,13 @@ import ArgumentParser
 
 /// The subcommands of `neural-recovery`, in the order `--help` lists them.
 let commandList: [ParsableCommand.Type] = [
+    RunCommand.self,
+    PlanCommand.self,
+    StatusCommand.self,
+    ExplainCommand.self,
+    RenderCommand.self,
+    GCCommand.self,
+    CellCommand.self,
     SampleCommand.self,
     SolveCommand.self,
 ]

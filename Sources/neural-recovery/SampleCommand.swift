@@ -4,13 +4,8 @@ import Foundation
 import InstanceFormat
 import LinearAlgebra
 import ModelKinds
+import TaskCache
 
-extension PlantedModel: ExpressibleByArgument {}
-extension LearnedModel: ExpressibleByArgument {}
-extension Formulation: ExpressibleByArgument {}
-extension DesignMatrixKind: ExpressibleByArgument {}
-extension PlantedWeightsKind: ExpressibleByArgument {}
-extension PatternBudget: ExpressibleByArgument {}
 
 /// `neural-recovery sample`: the data of one cell sample.
 struct SampleCommand: ParsableCommand {
@@ -36,30 +31,9 @@ struct SampleCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Planted model generating the labels: linear, plain, normalized.")
-    var planted: PlantedModel = .linear
-    @Option(help: "Learned model: plain, skip, normalized (sets defaults and the JSON `model`).")
-    var learned: LearnedModel = .skip
+    @OptionGroup var cell: CellDataOptions
     @Option(help: "Convex formulation written to the JSON: exact, relaxed, approx.")
     var formulation: Formulation = .relaxed
-    @Option(help: "Number of samples (rows of X).")
-    var n: Int
-    @Option(help: "Number of features (columns of X).")
-    var d: Int
-    @Option(help: "Sample index within the cell.")
-    var sample: Int = 0
-    @Option(help: "Number of planted neurons (default: see above).")
-    var k: Int?
-    @Option(help: "Noise level σ: y ← y + σ z/√n.")
-    var sigma: Double = 0
-    @Option(help: "Design matrix kind: gaussian, cubic, whitened, whitened-cubic.")
-    var data: DesignMatrixKind = .gaussian
-    @Option(help: "Planted weights: gaussian, smallest-pc, first-features, opposite-pair (default: see above).")
-    var plantedWeights: PlantedWeightsKind?
-    @Option(help: "Experiment seed.")
-    var seed: UInt64 = CellDataSpec.defaultSeed
-    @Option(help: "Pattern budget: learner (max(n, 50) directions) or condition (max(2n, 50)).")
-    var patternBudget: PatternBudget = .learner
     @Option(help: "β of the approx formulation, written to the JSON.")
     var beta: Double = 1e-6
     @Option(help: "Write the sample as instance JSON to this file instead of printing it.")
@@ -67,64 +41,60 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         guard formulation != .gd else { throw failWithInputError("--formulation gd is not a convex program; use exact, relaxed or approx") }
-        let spec = CellDataSpec(
-            planted: planted, design: data,
-            plantedWeights: plantedWeights ?? CellDataSpec.defaultPlantedWeights(learned: learned),
-            k: k ?? CellDataSpec.defaultK(planted: planted, formulation: formulation),
-            sigma: sigma, n: n, d: d, sample: sample, seed: seed, patternBudget: patternBudget)
-        let cell: CellSample
-        do { cell = try CellSample.generate(spec) } catch let error as CellDataError {
+        let spec = cell.spec(formulation: formulation)
+        let generated: CellSample
+        do { generated = try CellSample.generate(spec) } catch let error as CellDataError {
             throw failWithInputError(error.message)
         }
-        let instance = makeInstance(cell)
+        let instance = makeInstance(generated)
         if let json {
             let data = try instance.encoded()
             do { try AtomicFile.write(data, to: URL(fileURLWithPath: json)) } catch {
                 throw failWithInputError("\(json): cannot write (\(error.localizedDescription))")
             }
-            print("wrote \(json): n = \(spec.n), d = \(spec.d), \(cell.patterns.patterns.count) patterns")
+            print("wrote \(json): n = \(spec.n), d = \(spec.d), \(generated.patterns.patterns.count) patterns")
         } else {
-            print(describe(cell))
+            print(describe(generated))
         }
     }
 
-    private func makeInstance(_ cell: CellSample) -> ProblemInstance {
-        let spec = cell.spec
+    private func makeInstance(_ sample: CellSample) -> ProblemInstance {
+        let spec = sample.spec
         let details = ProblemInstance.SampleDetails(
             seed: spec.seed, sample: spec.sample, planted_model: spec.planted, data: spec.design.rawValue,
             planted_weights: spec.plantedWeights.rawValue, k: spec.k, sigma: spec.sigma,
-            planted_patterns: cell.patterns.plantedIndices, all_ones_reachable: cell.patterns.allOnesReachable,
-            all_ones_added: cell.patterns.allOnesAdded, X_test: cell.xTest.rowArrays, y_test: cell.yTest,
+            planted_patterns: sample.patterns.plantedIndices, all_ones_reachable: sample.patterns.allOnesReachable,
+            all_ones_added: sample.patterns.allOnesAdded, X_test: sample.xTest.rowArrays, y_test: sample.yTest,
             stream_identity: spec.streamIdentity)
         return ProblemInstance(
-            model: learned, formulation: formulation, beta: formulation == .approx ? beta : nil,
-            X: cell.x.rowArrays, y: cell.y, patterns: cell.patterns.patterns.map { $0.map { $0 ? 1 : 0 } },
-            planted: (0..<cell.plantedWeights.cols).map { cell.plantedWeights.column($0) }, sample: details)
+            model: self.cell.learned, formulation: formulation, beta: formulation == .approx ? beta : nil,
+            X: sample.x.rowArrays, y: sample.y, patterns: sample.patterns.patterns.map { $0.map { $0 ? 1 : 0 } },
+            planted: (0..<sample.plantedWeights.cols).map { sample.plantedWeights.column($0) }, sample: details)
     }
 
-    private func describe(_ cell: CellSample) -> String {
-        let spec = cell.spec
+    private func describe(_ sample: CellSample) -> String {
+        let spec = sample.spec
         func vector(_ v: [Double]) -> String { v.map { "\($0)" }.joined(separator: " ") }
         var lines: [String] = []
         lines.append("# cell sample: planted \(spec.planted.rawValue), data \(spec.design.rawValue), planted weights \(spec.plantedWeights.rawValue), k = \(spec.k), sigma = \(spec.sigma)")
         lines.append("# n = \(spec.n), d = \(spec.d), sample = \(spec.sample), seed = \(spec.seed)")
         lines.append("# stream: \(spec.streamIdentity)")
         lines.append("X (\(spec.n)×\(spec.d), one row per line):")
-        lines += cell.x.rowArrays.map(vector)
+        lines += sample.x.rowArrays.map(vector)
         lines.append("y:")
-        lines.append(vector(cell.y))
+        lines.append(vector(sample.y))
         lines.append("W* (\(spec.d)×\(spec.k), one planted neuron per line):")
-        lines += (0..<cell.plantedWeights.cols).map { vector(cell.plantedWeights.column($0)) }
-        let p = cell.patterns
+        lines += (0..<sample.plantedWeights.cols).map { vector(sample.plantedWeights.column($0)) }
+        let p = sample.patterns
         lines.append("patterns (\(p.patterns.count), one per line; planted neurons at \(p.plantedIndices.isEmpty ? "none" : p.plantedIndices.map(String.init).joined(separator: ", ")); all-ones reachable: \(p.allOnesReachable), added: \(p.allOnesAdded)):")
         for (i, h) in p.patterns.enumerated() {
             let mark = p.plantedIndices.contains(i) ? " planted" : (p.allOnesAdded && i == p.patterns.count - 1 ? " all-ones" : "")
             lines.append(String(h.map { $0 ? "1" : "0" }) + mark)
         }
         lines.append("X_test (\(spec.n)×\(spec.d)):")
-        lines += cell.xTest.rowArrays.map(vector)
+        lines += sample.xTest.rowArrays.map(vector)
         lines.append("y_test:")
-        lines.append(vector(cell.yTest))
+        lines.append(vector(sample.yTest))
         return lines.joined(separator: "\n")
     }
 }

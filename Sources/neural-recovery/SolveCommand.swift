@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConvexSolver
 import Foundation
+import TaskCache
 import InstanceFormat
 import LinearAlgebra
 import ModelKinds

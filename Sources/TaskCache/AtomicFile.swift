@@ -1,9 +1,10 @@
 import Foundation
 
 /// Writes files so that a reader sees either the old content or the whole new content, never a part:
-/// write to a temporary file in the same folder, fsync it, rename it over the destination.
-enum AtomicFile {
-    static func write(_ data: Data, to url: URL) throws {
+/// write to a uniquely named temporary file in the same folder, fsync it, rename it over the
+/// destination, fsync the folder. Temporary names start with `.` and end in `.tmp`.
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temp = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp")
@@ -17,6 +18,12 @@ enum AtomicFile {
             try handle.close()
             if rename(temp.path, url.path) != 0 {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            }
+            // Make the rename itself durable.
+            let dir = open(folder.path, O_RDONLY)
+            if dir >= 0 {
+                fsync(dir)
+                close(dir)
             }
         } catch {
             try? FileManager.default.removeItem(at: temp)

@@ -1,0 +1,41 @@
+import CellData
+import ModelKinds
+import RandomStreams
+import Training
+
+/// A `gd` cell (SPEC §3, §4): trains the network on the sample and reports test_error,
+/// other_norm and, for skip, ‖α₀w₀ − w*‖ and cos(α₀w₀, w*).
+enum TrainingCell {
+    static func evaluate(_ spec: CellSpec, sample: CellSample) throws -> CellResult {
+        guard let learned = spec.learned, let t = spec.training else {
+            throw CellEvaluationError("a training cell needs a learned model and training settings")
+        }
+        guard let activation = Activation(rawValue: t.activation) else {
+            throw CellEvaluationError("unknown activation \(t.activation); known: "
+                + Activation.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        guard let optimizer = OptimizerKind(rawValue: t.optimizer) else {
+            throw CellEvaluationError("unknown optimizer \(t.optimizer); known: "
+                + OptimizerKind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        guard t.epochs >= 0, (t.width ?? 1) >= 1 else { throw CellEvaluationError("epochs must be ≥ 0 and width ≥ 1") }
+        let settings = TrainingSettings(
+            model: learned, activation: activation, width: t.width, epochs: t.epochs, optimizer: optimizer,
+            hyperparameters: AdamWHyperparameters(learningRate: t.learningRate, weightDecay: t.weightDecay))
+        let result = NetworkTrainer.train(
+            x: sample.x, y: sample.y, test: (sample.xTest, sample.yTest), settings: settings,
+            initialization: spec.data.streams.stream(for: .initialization))
+        var metrics: [String: Double] = ["seconds": result.seconds, "iterations": Double(t.epochs),
+                                         "other_norm": result.otherNorm]
+        if let e = result.testError, e.isFinite { metrics["test_error"] = e }
+        if let last = result.trainingLoss.last, last.isFinite { metrics["objective"] = last }
+        if learned == .skip, spec.data.planted == .linear, let effective = result.effectiveLinearWeight {
+            let wStar = sample.plantedWeights.column(0)
+            metrics["weight_distance"] = MetricMath.distance(effective, wStar)
+            if let c = MetricMath.cosine(effective, wStar) { metrics["cosine"] = c }
+        }
+        metrics = metrics.filter { $0.value.isFinite }
+        return CellResult(status: "trained", metrics: metrics, lossCurve: result.trainingLoss,
+                          testLossCurve: result.testLoss)
+    }
+}

@@ -1,0 +1,80 @@
+import Dispatch
+import Foundation
+
+/// Runs work items on `jobs` threads, longest first, with a progress line, and stops cleanly
+/// on SIGINT: tasks already running finish (their results are kept), no new task starts.
+public final class Executor: @unchecked Sendable {
+    public let jobs: Int
+    private let progress: ProgressLine
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var completed = 0
+    private var failures: [(label: String, error: String)] = []
+    private var stopRequested = false
+    private var doneCost = 0.0
+
+    public init(jobs: Int, progress: ProgressLine = ProgressLine()) {
+        self.jobs = max(1, jobs)
+        self.progress = progress
+    }
+
+    /// Runs `items` and returns when all started ones have finished.
+    public func run(_ items: [WorkItem]) -> ExecutionReport {
+        let ordered = items.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.key < $1.key }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let totalCost = ordered.reduce(0) { $0 + max($1.cost, 1e-9) }
+        progress.begin(total: ordered.count)
+
+        // Ctrl-C: stop taking work; a second Ctrl-C exits at once.
+        signal(SIGINT, SIG_IGN)
+        let signals = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        signals.setEventHandler { [self] in
+            lock.lock()
+            let again = stopRequested
+            stopRequested = true
+            lock.unlock()
+            if again { exit(130) }
+            progress.note("interrupted: finishing the running tasks (Ctrl-C again to quit now)")
+        }
+        signals.resume()
+        defer {
+            signals.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+
+        doneCost = 0
+        let group = DispatchGroup()
+        for _ in 0..<min(jobs, max(ordered.count, 1)) {
+            let thread = Thread { [self] in
+                while true {
+                    lock.lock()
+                    guard !stopRequested, nextIndex < ordered.count else { lock.unlock(); break }
+                    let item = ordered[nextIndex]
+                    nextIndex += 1
+                    lock.unlock()
+                    var failure: String?
+                    do { try item.work() } catch { failure = "\(error)" }
+                    lock.lock()
+                    completed += 1
+                    doneCost += max(item.cost, 1e-9)
+                    if let failure { failures.append((item.label, failure)) }
+                    let snapshot = (completed, failures.count, doneCost / totalCost)
+                    lock.unlock()
+                    if let failure { progress.note("FAILED \(item.label): \(failure)") }
+                    progress.update(done: snapshot.0, failed: snapshot.1, fractionOfWork: snapshot.2)
+                }
+                group.leave()
+            }
+            thread.stackSize = 8 << 20
+            group.enter()
+            thread.start()
+        }
+        group.wait()
+        progress.finish()
+        lock.lock()
+        defer { lock.unlock() }
+        return ExecutionReport(completed: completed, failures: failures,
+                               interrupted: stopRequested && nextIndex < ordered.count,
+                               seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+}

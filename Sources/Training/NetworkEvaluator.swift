@@ -1,0 +1,183 @@
+import LinearAlgebra
+import ModelKinds
+
+/// Forward and backward passes of one network on one fixed batch (X, y), with preallocated buffers:
+/// after construction, `loss`, `lossAndGradient` and `predict` allocate nothing per call (apart
+/// from `predictions`, which returns a new array).
+///
+/// Loss: L = ‖f(X) − y‖² (sum of squares, no ½). All products are BLAS `dgemm`/`dgemv` in double
+/// precision.
+///
+/// **Normalisation convention** (normalized model). The norm is over the batch this evaluator
+/// holds (training X for training, X_test for test predictions — as PyTorch's
+/// `F.normalize(act(X W₁), dim=0)` does for whatever batch it is given). The divisor is
+/// ν̃ᵢ = max(νᵢ, 1e−12) with νᵢ = ‖act(X W₁ᵢ)‖, exactly `F.normalize`'s clamp, so a zero column
+/// contributes 0. Gradient: for νᵢ ≥ 1e−12 the usual derivative of v/‖v‖,
+/// ∂L/∂Aᵢ = aᵢγᵢ (g − Nᵢ (Nᵢᵀg)) / νᵢ with g = 2(f − y), Nᵢ = Aᵢ/νᵢ; for νᵢ < 1e−12 the divisor is
+/// the constant 1e−12 (the clamp passes no gradient to the norm), so ∂L/∂Aᵢ = aᵢγᵢ g / 1e−12 —
+/// PyTorch's autograd result. With relu a zero column has zero derivative everywhere, so such a
+/// neuron then gets a zero W₁ gradient, and aᵢ, γᵢ get zero gradient since Nᵢ = 0.
+public final class NetworkEvaluator {
+    /// The clamp of the normalisation divisor (PyTorch `F.normalize` default eps).
+    public static let normalizationFloor = 1e-12
+
+    public let shape: NetworkShape
+    public let activation: Activation
+    /// The batch inputs, n×d.
+    public let x: Matrix
+    /// The batch targets (n entries).
+    public let y: [Double]
+
+    private let n: Int
+    // Pre-activations X W₁; after the backward pass, ∂L/∂(X W₁). (normalized: act'(X W₁) after the
+    // forward pass.)
+    private var pre: Matrix
+    // normalized only: the normalised columns N (0×0 otherwise: plain and skip never store the
+    // hidden layer, see `FusedColumns`).
+    private var hidden: Matrix
+    private var outputs: [Double]
+    private var skipGradient: [Double]
+    private var residualGradient: [Double]
+    private var columnNorms: [Double]
+    private var coefficients: [Double]
+    private var projections: [Double]
+
+    /// An evaluator for `shape` on the batch (x, y); `y` may be empty for prediction only.
+    public init(shape: NetworkShape, activation: Activation, x: Matrix, y: [Double]) {
+        precondition(x.cols == shape.inputDimension, "NetworkEvaluator: X has \(x.cols) columns, d = \(shape.inputDimension)")
+        precondition(y.isEmpty || y.count == x.rows, "NetworkEvaluator: y has \(y.count) entries, X has \(x.rows) rows")
+        self.shape = shape
+        self.activation = activation
+        self.x = x
+        self.y = y
+        n = x.rows
+        pre = Matrix(rows: x.rows, cols: shape.width)
+        hidden = shape.model == .normalized ? Matrix(rows: x.rows, cols: shape.width) : Matrix(rows: 0, cols: 0)
+        outputs = Array(repeating: 0, count: x.rows)
+        skipGradient = Array(repeating: 0, count: shape.inputDimension)
+        residualGradient = Array(repeating: 0, count: x.rows)
+        columnNorms = Array(repeating: 0, count: shape.width)
+        coefficients = Array(repeating: 0, count: shape.width)
+        projections = Array(repeating: 0, count: shape.width)
+    }
+
+    /// Forward pass: fills `outputs` with f(X) (and the buffers the backward pass needs).
+    private func forward(_ p: NetworkParameters) {
+        precondition(p.shape == shape, "NetworkEvaluator: parameters of another shape")
+        let m = shape.width
+        Matrix.gemm(x, .none, p.firstLayer, .none, into: &pre)
+        let act = activation
+        switch shape.model {
+        case .plain, .skip:
+            let rows = n
+            pre.storage.withUnsafeBufferPointer { z in
+                p.outputWeights.withUnsafeBufferPointer { a in
+                    outputs.withUnsafeMutableBufferPointer { f in
+                        FusedColumns.forward(act, pre: z, rows: rows, weights: a, outputs: f)
+                    }
+                }
+            }
+            if shape.model == .skip {
+                Matrix.gemv(x, .none, p.skipWeights, alpha: p.skipScale, beta: 1, into: &outputs)
+            }
+        case .normalized:
+            pre.storage.withUnsafeMutableBufferPointer { prePtr in
+                hidden.storage.withUnsafeMutableBufferPointer { hidPtr in
+                    act.apply(prePtr, valuesInto: hidPtr)
+                }
+            }
+            let rows = n
+            let floor = NetworkEvaluator.normalizationFloor
+            hidden.storage.withUnsafeMutableBufferPointer { h in
+                for i in 0..<m {
+                    var sum = 0.0
+                    for k in 0..<rows { let v = h[k + i * rows]; sum += v * v }
+                    let norm = sum.squareRoot()
+                    columnNorms[i] = norm
+                    let divisor = max(norm, floor)
+                    for k in 0..<rows { h[k + i * rows] /= divisor }
+                    coefficients[i] = p.outputWeights[i] * p.normalizationScales[i]
+                }
+            }
+            Matrix.gemv(hidden, .none, coefficients, into: &outputs)
+        }
+    }
+
+    /// The loss ‖f(X) − y‖² at `p`.
+    public func loss(_ p: NetworkParameters) -> Double {
+        precondition(!y.isEmpty, "NetworkEvaluator: no targets")
+        forward(p)
+        var total = 0.0
+        for k in 0..<n { let r = outputs[k] - y[k]; total += r * r }
+        return total
+    }
+
+    /// f(X) at `p` (a new array).
+    public func predictions(_ p: NetworkParameters) -> [Double] {
+        forward(p)
+        return outputs
+    }
+
+    /// The loss at `p`, writing ∂L/∂p into `gradient` (which must have `p`'s shape).
+    public func lossAndGradient(_ p: NetworkParameters, into gradient: inout NetworkParameters) -> Double {
+        precondition(!y.isEmpty, "NetworkEvaluator: no targets")
+        precondition(gradient.shape == shape, "NetworkEvaluator: gradient of another shape")
+        forward(p)
+        var total = 0.0
+        for k in 0..<n {
+            let r = outputs[k] - y[k]
+            total += r * r
+            residualGradient[k] = 2 * r
+        }
+        let m = shape.width, rows = n
+        switch shape.model {
+        case .plain, .skip:
+            // ∂L/∂aᵢ = act(XW₁ᵢ)ᵀ g and ∂L/∂(XW₁)[k, i] = g_k aᵢ act'(XW₁)[k, i], in one pass.
+            let act = activation
+            pre.storage.withUnsafeMutableBufferPointer { z in
+                p.outputWeights.withUnsafeBufferPointer { a in
+                    residualGradient.withUnsafeBufferPointer { g in
+                        gradient.outputWeights.withUnsafeMutableBufferPointer { ga in
+                            FusedColumns.backward(act, pre: z, rows: rows, weights: a, g: g, gradA: ga)
+                        }
+                    }
+                }
+            }
+            if shape.model == .skip {
+                // t = Xᵀg; ∂L/∂w₀ = α₀ t, ∂L/∂α₀ = w₀ᵀ t (= (X w₀)ᵀ g).
+                Matrix.gemv(x, .transpose, residualGradient, into: &skipGradient)
+                var s = 0.0
+                for j in 0..<shape.inputDimension {
+                    s += p.skipWeights[j] * skipGradient[j]
+                    gradient.skipWeights[j] = p.skipScale * skipGradient[j]
+                }
+                gradient.skipScale = s
+            }
+        case .normalized:
+            // cᵢ = Nᵢᵀ g; ∂L/∂aᵢ = γᵢ cᵢ; ∂L/∂γᵢ = aᵢ cᵢ
+            Matrix.gemv(hidden, .transpose, residualGradient, into: &projections)
+            let floor = NetworkEvaluator.normalizationFloor
+            for i in 0..<m {
+                gradient.outputWeights[i] = p.normalizationScales[i] * projections[i]
+                gradient.normalizationScales[i] = p.outputWeights[i] * projections[i]
+            }
+            pre.storage.withUnsafeMutableBufferPointer { d in
+                hidden.storage.withUnsafeBufferPointer { h in
+                    residualGradient.withUnsafeBufferPointer { g in
+                        for i in 0..<m {
+                            let norm = columnNorms[i]
+                            let scale = coefficients[i] / max(norm, floor)
+                            let c = norm >= floor ? projections[i] : 0
+                            for k in 0..<rows {
+                                d[k + i * rows] *= scale * (g[k] - h[k + i * rows] * c)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // ∂L/∂W₁ = Xᵀ ∂L/∂(XW₁)
+        Matrix.gemm(x, .transpose, pre, .none, into: &gradient.firstLayer)
+        return total
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import LinearAlgebra
+import ModelKinds
+import RandomStreams
+
+/// What to train and how (SPEC §3). Defaults are the SPEC's.
+public struct TrainingSettings: Sendable, Equatable {
+    /// plain, skip or normalized.
+    public var model: LearnedModel
+    /// Hidden nonlinearity (default relu).
+    public var activation: Activation
+    /// Hidden neurons m; nil means n + 1 (n = training rows).
+    public var width: Int?
+    /// Number of full-batch optimiser steps (default 400).
+    public var epochs: Int
+    /// Fresh AdamW per step (default) or one persistent AdamW.
+    public var optimizer: OptimizerKind
+    /// lr 2e−3, weight decay 1e−6, betas (0.9, 0.999), eps 1e−8 by default.
+    public var hyperparameters: AdamWHyperparameters
+
+    public init(model: LearnedModel, activation: Activation = .relu, width: Int? = nil, epochs: Int = 400,
+                optimizer: OptimizerKind = .adamwFresh, hyperparameters: AdamWHyperparameters = .init()) {
+        self.model = model
+        self.activation = activation
+        self.width = width
+        self.epochs = epochs
+        self.optimizer = optimizer
+        self.hyperparameters = hyperparameters
+    }
+
+    /// The network shape for training data with `rows` rows and `inputDimension` columns.
+    public func shape(rows: Int, inputDimension: Int) -> NetworkShape {
+        NetworkShape(model: model, inputDimension: inputDimension, width: width ?? rows + 1)
+    }
+}
+
+/// What a training run produced (SPEC §4 `gd` metrics are read from it).
+public struct TrainingResult: Sendable {
+    /// `trainingLoss[t]` = ‖f(X) − y‖² at the weights *before* step t (the loss whose gradient
+    /// drives step t, as PyTorch's `loss.item()` in the step loop); `epochs` entries.
+    public let trainingLoss: [Double]
+    /// `testLoss[t]` = ‖f(X_test) − y_test‖² at the weights *after* step t; empty without a test set.
+    public let testLoss: [Double]
+    /// The weights after the last step.
+    public let parameters: NetworkParameters
+    /// `test_error` = ‖f(X_test) − y_test‖ after the last step (nil without a test set).
+    public let testError: Double?
+    /// `other_norm` = ‖W₁ diag(a)‖_F (γ included for normalized) of the final weights.
+    public let otherNorm: Double
+    /// α₀ w₀ of the final weights (skip only), for ‖α₀w₀ − w*‖ and the cosine with w*.
+    public let effectiveLinearWeight: [Double]?
+    /// Wall-clock seconds spent in the training loop.
+    public let seconds: Double
+}
+
+/// Full-batch AdamW training of a two-layer network with hand-written gradients (SPEC §3).
+/// Knows nothing of files or manifests.
+public enum NetworkTrainer {
+    /// Trains from the PyTorch-default initialisation drawn from `initialization` (the cell's
+    /// `StreamPurpose.initialization` stream; draw order in `NetworkParameters.pytorchDefault`).
+    public static func train(x: Matrix, y: [Double], test: (x: Matrix, y: [Double])? = nil,
+                             settings: TrainingSettings, initialization: VariateSource) -> TrainingResult {
+        let shape = settings.shape(rows: x.rows, inputDimension: x.cols)
+        let initial = NetworkParameters.pytorchDefault(shape: shape, source: initialization)
+        return train(x: x, y: y, test: test, settings: settings, initialParameters: initial)
+    }
+
+    /// Trains from given initial weights (their shape wins over `settings.width`).
+    public static func train(x: Matrix, y: [Double], test: (x: Matrix, y: [Double])? = nil,
+                             settings: TrainingSettings, initialParameters: NetworkParameters) -> TrainingResult {
+        let shape = initialParameters.shape
+        precondition(shape.model == settings.model, "NetworkTrainer: initial weights are for another model")
+        precondition(settings.epochs >= 0, "NetworkTrainer: negative epoch count")
+        let start = DispatchTime.now().uptimeNanoseconds
+        let trainer = NetworkEvaluator(shape: shape, activation: settings.activation, x: x, y: y)
+        let tester = test.map { NetworkEvaluator(shape: shape, activation: settings.activation, x: $0.x, y: $0.y) }
+        var parameters = initialParameters
+        var gradient = NetworkParameters(zerosFor: shape)
+        var optimizer = AdamW(shape: shape, kind: settings.optimizer, hyperparameters: settings.hyperparameters)
+        var trainingLoss: [Double] = []
+        trainingLoss.reserveCapacity(settings.epochs)
+        var testLoss: [Double] = []
+        testLoss.reserveCapacity(tester == nil ? 0 : settings.epochs)
+        for _ in 0..<settings.epochs {
+            trainingLoss.append(trainer.lossAndGradient(parameters, into: &gradient))
+            optimizer.step(&parameters, gradient: gradient)
+            if let tester { testLoss.append(tester.loss(parameters)) }
+        }
+        var testError: Double? = nil
+        if let tester {
+            testError = (testLoss.last ?? tester.loss(parameters)).squareRoot()
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return TrainingResult(trainingLoss: trainingLoss, testLoss: testLoss, parameters: parameters,
+                              testError: testError, otherNorm: parameters.otherNorm,
+                              effectiveLinearWeight: parameters.effectiveLinearWeight, seconds: seconds)
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import CellData
+import ModelKinds
+
+extension PlantedModel: ExpressibleByArgument {}
+extension LearnedModel: ExpressibleByArgument {}
+extension Formulation: ExpressibleByArgument {}
+extension DesignMatrixKind: ExpressibleByArgument {}
+extension PlantedWeightsKind: ExpressibleByArgument {}
+extension PatternBudget: ExpressibleByArgument {}
+
+/// The options that fix the data of one cell sample (shared by `sample` and `cell`).
+struct CellDataOptions: ParsableArguments {
+    @Option(help: "Planted model generating the labels: linear, plain, normalized.")
+    var planted: PlantedModel = .linear
+    @Option(help: "Learned model: plain, skip, normalized (sets defaults and the JSON `model`).")
+    var learned: LearnedModel = .skip
+    @Option(help: "Number of samples (rows of X).")
+    var n: Int
+    @Option(help: "Number of features (columns of X).")
+    var d: Int
+    @Option(help: "Sample index within the cell.")
+    var sample: Int = 0
+    @Option(help: "Number of planted neurons (default: see above).")
+    var k: Int?
+    @Option(help: "Noise level σ: y ← y + σ z/√n.")
+    var sigma: Double = 0
+    @Option(help: "Design matrix kind: gaussian, cubic, whitened, whitened-cubic.")
+    var data: DesignMatrixKind = .gaussian
+    @Option(help: "Planted weights: gaussian, smallest-pc, first-features, opposite-pair (default: see above).")
+    var plantedWeights: PlantedWeightsKind?
+    @Option(help: "Experiment seed.")
+    var seed: UInt64 = CellDataSpec.defaultSeed
+    @Option(help: "Pattern budget: learner (max(n, 50) directions) or condition (max(2n, 50)).")
+    var patternBudget: PatternBudget = .learner
+
+    /// The data spec, with SPEC §1's defaults for k and the planted weights.
+    func spec(formulation: Formulation?, budget: PatternBudget? = nil) -> CellDataSpec {
+        CellDataSpec(
+            planted: planted, design: data,
+            plantedWeights: plantedWeights ?? CellDataSpec.defaultPlantedWeights(learned: learned),
+            k: k ?? CellDataSpec.defaultK(planted: planted, formulation: formulation),
+            sigma: sigma, n: n, d: d, sample: sample, seed: seed, patternBudget: budget ?? patternBudget)
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Planning
+
+/// `neural-recovery render`: write figures from cached results without computing anything.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Write each figure's SVG and CSV from the cache, computing nothing (missing cells are blank).",
+        discussion: """
+        Outputs go to outputs/figures/<manifest>/: figure.svg (panels side by side), per panel
+        panel-K.svg, panel-K.csv (n, d, count, mean, std, min, max) and samples-K.csv (every
+        metric of every sample), and manifest.resolved.yaml (the manifest after overrides and scale).
+        """
+    )
+
+    @OptionGroup var options: PipelineOptions
+    @Flag(help: "Rewrite figures even when nothing they depend on changed.")
+    var force = false
+
+    func run() throws {
+        let (plan, context) = try options.plan()
+        for figure in plan.figures {
+            switch try FigureWriter.write(figure, context: context, force: force) {
+            case .unchanged: print("\(figure.manifest.name): unchanged")
+            case .written(let missing):
+                print("\(figure.manifest.name): written" + (missing > 0 ? " (\(missing) samples not computed yet: blank)" : ""))
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// A small experiments folder for the pipeline commands.
+struct Workspace {
+    let root: URL
+    var outputs: String { root.appendingPathComponent("outputs").path }
+
+    init() throws {
+        root = try ToolRunner.temporaryDirectory()
+    }
+
+    func write(_ name: String, _ yaml: String) throws -> String {
+        let url = root.appendingPathComponent(name)
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func entries() -> [String] {
+        let folder = root.appendingPathComponent("outputs/cache/entries")
+        return (FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".entry") }.sorted()
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
+let trainingManifest = """
+    title: "training cells"
+    metric: test_error
+    cell:
+      learned: skip
+      formulation: gd
+      planted: linear
+      training: {epochs: 2000}
+    grid:
+      n: [40, 50, 60]
+      d: [10, 20]
+      samples: 3
+    """
+
+let conditionManifest = """
+    title: "condition cells"
+    metric: holds
+    cell:
+      condition: nnic-k
+      planted: plain
+      k: 2
+    grid:
+      n: [20, 30, 40]
+      d: [5, 10]
+      samples: 3
+    render:
+      boundary: 0.9
+    """
+
+/// "executed N tasks" from a run's summary line.
+func executedCount(_ output: String) -> Int? {
+    guard let range = output.range(of: #"executed (\d+) task"#, options: .regularExpression) else { return nil }
+    return Int(output[range].split(separator: " ")[1])
+}
+
+@Suite(.serialized) struct PipelineCommandTests {
+    @Test func runRendersThenRunsNothing() throws {
+        let w = try Workspace()
+        defer { w.remove() }
+        let m = try w.write("cond.yaml", conditionManifest)
+        let first = try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(executedCount(first.stdout) == 18)
+        let folder = w.root.appendingPathComponent("outputs/figures/cond")
+        for file in ["figure.svg", "panel.svg", "panel.csv", "samples.csv", "manifest.resolved.yaml"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(file)")
+        }
+        let svg = try Data(contentsOf: folder.appendingPathComponent("figure.svg"))
+        #expect(XMLParser(data: svg).parse(), "figure.svg is not well-formed XML")
+        let csv = try String(contentsOf: folder.appendingPathComponent("panel.csv"), encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 1 + 6)
+        let second = try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"])
+        #expect(second.status == 0)
+        #expect(executedCount(second.stdout) == 0)
+        #expect(second.stdout.contains("1 unchanged"))
+        let status = try ToolRunner.run(["status", m, "--outputs", w.outputs])
+        #expect(status.stdout.contains("cond: complete"))
+    }
+
+    @Test func killedRunLosesNothingFinished() throws {
+        let w = try Workspace()
+        defer { w.remove() }
+        let m = try w.write("train.yaml", trainingManifest)
+        let process = Process()
+        process.executableURL = ToolRunner.executable
+        process.arguments = ["run", m, "--outputs", w.outputs, "--quiet", "--jobs", "2"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while w.entries().count < 4 && Date() < deadline && process.isRunning { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let survivors = w.entries()
+        #expect(survivors.count >= 4)
+        #expect(survivors.count < 18, "the run finished before it could be killed")
+        let rerun = try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(!rerun.stderr.contains("damaged"), "\(rerun.stderr)")
+        #expect(executedCount(rerun.stdout) == 18 - survivors.count)
+        #expect(w.entries().count == 18)
+        let again = try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"])
+        #expect(executedCount(again.stdout) == 0)
+    }
+
+    @Test func twoConcurrentRunsShareOneCache() throws {
+        let w = try Workspace()
+        defer { w.remove() }
+        let m = try w.write("cond.yaml", conditionManifest)
+        let processes = (0..<2).map { _ -> Process in
+            let p = Process()
+            p.executableURL = ToolRunner.executable
+            p.arguments = ["run", m, "--outputs", w.outputs, "--quiet", "--jobs", "1"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            return p
+        }
+        for p in processes { try p.run() }
+        for p in processes { p.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        #expect(w.entries().count == 18)
+        let after = try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"])
+        #expect(executedCount(after.stdout) == 0)
+        #expect(!after.stderr.contains("damaged"))
+        // The result equals a clean single-process run.
+        let clean = try Workspace()
+        defer { clean.remove() }
+        let m2 = try clean.write("cond.yaml", conditionManifest)
+        _ = try ToolRunner.run(["run", m2, "--outputs", clean.outputs, "--quiet"])
+        let a = try String(contentsOfFile: w.outputs + "/figures/cond/panel.csv", encoding: .utf8)
+        let b = try String(contentsOfFile: clean.outputs + "/figures/cond/panel.csv", encoding: .utf8)
+        #expect(a == b)
+    }
+
+    @Test func badManifestsGiveOneLineAndWriteNothing() throws {
+        let w = try Workspace()
+        defer { w.remove() }
+        let cases: [(String, String)] = [
+            ("unknown key", conditionManifest.replacingOccurrences(of: "samples: 3", with: "sampels: 3")),
+            ("wrong type", conditionManifest.replacingOccurrences(of: "samples: 3", with: "samples: many")),
+            ("empty range", conditionManifest.replacingOccurrences(of: "n: [20, 30, 40]", with: "n: {from: 40, to: 20, step: 10}")),
+            ("metric", conditionManifest.replacingOccurrences(of: "metric: holds", with: "metric: test_error")),
+            ("enum", conditionManifest.replacingOccurrences(of: "planted: plain", with: "planted: cubic")),
+            ("missing", conditionManifest.replacingOccurrences(of: "metric: holds\n", with: "")),
+            ("both", conditionManifest.replacingOccurrences(of: "  k: 2", with: "  k: 2\n  formulation: relaxed\n  learned: skip")),
+            ("yaml", conditionManifest.replacingOccurrences(of: "samples: 3", with: "samples: [3")),
+            ("duplicate", conditionManifest.replacingOccurrences(of: "samples: 3", with: "samples: 3\n  samples: 4")),
+            ("step", conditionManifest.replacingOccurrences(of: "n: [20, 30, 40]", with: "n: {from: 20, to: 40, step: 0}")),
+            ("opposite", trainingManifest.replacingOccurrences(of: "planted: linear", with: "planted: normalized\n  planted_weights: opposite-pair\n  k: 3")),
+        ]
+        for (name, yaml) in cases {
+            let path = try w.write("bad.yaml", yaml)
+            let r = try ToolRunner.run(["run", path, "--outputs", w.outputs])
+            #expect(r.status == 2, "\(name): exit \(r.status)")
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(name): \(r.stderr)")
+            #expect(r.stderr.contains("bad.yaml:"), "\(name): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: w.outputs), "\(name) wrote outputs")
+        }
+        let good = try w.write("good.yaml", conditionManifest)
+        let badSet = try ToolRunner.run(["plan", good, "--set", "grid.samplez=2", "--outputs", w.outputs])
+        #expect(badSet.status == 2 && badSet.stderr.contains("grid.samples"))
+    }
+
+    @Test func explainSaysWhy() throws {
+        let w = try Workspace()
+        defer { w.remove() }
+        let m = try w.write("cond.yaml", conditionManifest)
+        let before = try ToolRunner.run(["explain", m, "--outputs", w.outputs, "--cell", "20,5,1"])
+        #expect(before.status == 0)
+        #expect(before.stdout.contains("no entry"))
+        _ = try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"])
+        let after = try ToolRunner.run(["explain", m, "--outputs", w.outputs, "--cell", "20,5,1"])
+        #expect(after.stdout.contains(": cached"))
+        let changed = try ToolRunner.run(["explain", m, "--outputs", w.outputs, "--set", "cell.k=3"])
+        #expect(changed.stdout.contains("- ") && changed.stdout.contains("k: 3"), "\(changed.stdout)")
+    }
+}
