@@ -217,8 +217,18 @@ struct IterationState {
                 let e = geometry.identity
                 for i in 0..<ns { target[i] = -lsq[i] - target[i] + sigma * mu * e[i] }
                 let dk = -tau * kappa - aff.dtau * aff.dkappa + sigma * mu
-                let step = try direction(eta: 1 - sigma, ds: target, dkappa: dk, refine: true)
-                let alphaMax = stepLength(step.ds, step.dz, step.dtau, step.dkappa)
+                var step = try direction(eta: 1 - sigma, ds: target, dkappa: dk, refine: true)
+                var alphaMax = stepLength(step.ds, step.dz, step.dtau, step.dkappa)
+                if alphaMax < 0.1 {
+                    // The second-order correction can spoil the step when the predictor is poor: try a
+                    // plain centring direction (σ ≥ 0.5, no corrector) and keep whichever goes further.
+                    let sigmaC = max(sigma, 0.5)
+                    var plain = lsq.map { -$0 }
+                    for i in 0..<ns { plain[i] += sigmaC * mu * e[i] }
+                    let alt = try direction(eta: 1 - sigmaC, ds: plain, dkappa: -tau * kappa + sigmaC * mu, refine: true)
+                    let altMax = stepLength(alt.ds, alt.dz, alt.dtau, alt.dkappa)
+                    if altMax > alphaMax { step = alt; alphaMax = altMax }
+                }
                 let alpha = min(1, settings.stepFraction * alphaMax)
                 if settings.verbose {
                     FileHandle.standardError.write(String(format: "    sigma %.2e alpha_aff %.2e alpha %.2e\n", sigma, alphaAff, alpha).data(using: .utf8)!)

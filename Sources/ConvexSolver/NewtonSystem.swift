@@ -375,11 +375,17 @@ final class NewtonSystem: @unchecked Sendable {
     /// Worker count of the parallel phases: the BLAS thread count the caller chose (BLAS itself runs
     /// single-threaded inside them). Patterns are split into fixed contiguous chunks, and the
     /// workers' parts of M are summed in chunk order, so a given thread count always gives the same bits.
-    private var workerCount: Int { max(1, min(BLASThreads.current, 8)) }
+    /// Read once, when the solve starts.
+    private let workerCount: Int = max(1, min(BLASThreads.current, 8))
+
+    /// Serialises the BLAS-thread save/set/restore of concurrent solves in one process.
+    private static let blasThreadLock = NSLock()
 
     /// Runs `body(w)` for w in 0..<count, in parallel when count > 1, with BLAS single-threaded meanwhile.
     private func parallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
         if count <= 1 { body(0); return }
+        Self.blasThreadLock.lock()
+        defer { Self.blasThreadLock.unlock() }
         let saved = BLASThreads.current
         BLASThreads.set(1)
         DispatchQueue.concurrentPerform(iterations: count, execute: body)
