@@ -79,11 +79,11 @@ struct IterationState {
         // Starting point (CVXOPT/ECOS): least-norm slacks and multipliers, shifted into the cone.
         do {
             try system.factor(NTScaling(identity: geometry))
-            let (x0, _, zp) = try system.solve([Double](repeating: 0, count: nx), prog.b, prog.h)
+            let (x0, _, zp, _, _) = try system.solve([Double](repeating: 0, count: nx), prog.b, prog.h)
             x = x0
             s = zp.map { -$0 }
             geometry.shiftIntoInterior(&s)
-            let (_, y0, z0) = try system.solve(prog.c.map { -$0 }, [Double](repeating: 0, count: n),
+            let (_, y0, z0, _, _) = try system.solve(prog.c.map { -$0 }, [Double](repeating: 0, count: n),
                                                [Double](repeating: 0, count: ns))
             y = y0
             z = z0
@@ -157,11 +157,11 @@ struct IterationState {
                     FileHandle.standardError.write(String(format: "    schur consistency %.2e\n", try system.schurConsistency()).data(using: .utf8)!)
                 }
                 let mu = (dot(s, z) + tau * kappa) / (nu + 1)
-                let (x2, y2, z2) = try system.solve(prog.c.map { -$0 }, prog.b, prog.h)
+                let (x2, y2, z2, _, gx2) = try system.solve(prog.c.map { -$0 }, prog.b, prog.h)
                 let denom2 = dot(prog.c, x2) + dot(prog.b, y2) + dot(prog.h, z2)
                 let lambda = w.lambda
 
-                func direction(eta: Double, ds target: [Double], dkappa dk: Double)
+                func direction(eta: Double, ds target: [Double], dkappa dk: Double, refine: Bool)
                     throws -> (dx: [Double], dy: [Double], dz: [Double], ds: [Double], dtau: Double, dkappa: Double) {
                     let li = geometry.inverseProduct(lambda, target)
                     let wli = w.apply(li, power: 1)
@@ -169,18 +169,29 @@ struct IterationState {
                     for i in 0..<nx { p[i] *= -eta }
                     for i in 0..<n { q[i] *= eta }
                     for i in 0..<ns { r[i] = -eta * r[i] - wli[i] }
-                    var (dx, dy, dz) = try system.solve(p, q, r)
+                    var (dx, dy, dz, _, gdx) = try system.solve(p, q, r, refine: refine)
                     let num = -eta * rtau - dk / tau - (dot(prog.c, dx) + dot(prog.b, dy) + dot(prog.h, dz))
                     let dtau = num / (denom2 - kappa / tau)
                     for i in 0..<nx { dx[i] += dtau * x2[i] }
                     for i in 0..<n { dy[i] += dtau * y2[i] }
                     for i in 0..<ns { dz[i] += dtau * z2[i] }
+                    // Δz on the norm blocks' cones from the linearised dual equation
+                    // AᵀΔy + GᵀΔz + cΔτ = −η r_x (G = −I there), so that the dual residual also falls
+                    // exactly by the step; as for Δs, the solve's error goes into the centrality.
+                    var zlp = dz
+                    for blk in prog.blocks { for j in 0...blk.dim { zlp[blk.soc + j] = 0 } }
+                    var rowsx = [Double](repeating: 0, count: nx)
+                    prog.adjoint(y: dy, z: zlp, into: &rowsx)
+                    for blk in prog.blocks {
+                        for j in 0...blk.dim {
+                            let i = blk.x + j
+                            dz[blk.soc + j] = rowsx[i] + prog.c[i] * dtau + eta * rx[i]
+                        }
+                    }
                     // Δs from the linearised cone equation G Δx + Δs − h Δτ = −η r_z, so that the
                     // primal cone residual falls exactly by the step (the Newton solve's error then goes into
                     // the centrality, which the next iterations correct).
-                    var gdx = [Double](repeating: 0, count: ns)
-                    var adx = [Double](repeating: 0, count: n)
-                    prog.forward(dx, ax: &adx, gx: &gdx)
+                    for i in 0..<ns { gdx[i] += dtau * gx2[i] }
                     var ds = [Double](repeating: 0, count: ns)
                     for i in 0..<ns { ds[i] = -eta * rz[i] - gdx[i] + prog.h[i] * dtau }
                     let dkappa = (dk - kappa * dtau) / tau
@@ -196,7 +207,7 @@ struct IterationState {
 
                 // Predictor (affine scaling).
                 let lsq = geometry.product(lambda, lambda)
-                let aff = try direction(eta: 1, ds: lsq.map { -$0 }, dkappa: -tau * kappa)
+                let aff = try direction(eta: 1, ds: lsq.map { -$0 }, dkappa: -tau * kappa, refine: true)
                 let alphaAff = stepLength(aff.ds, aff.dz, aff.dtau, aff.dkappa)
                 let sigma = min(1, max(0, pow(1 - alphaAff, 3)))
                 // Corrector (Mehrotra): −λ∘λ − (W⁻¹Δs)∘(WΔz) + σμe.
@@ -206,8 +217,18 @@ struct IterationState {
                 let e = geometry.identity
                 for i in 0..<ns { target[i] = -lsq[i] - target[i] + sigma * mu * e[i] }
                 let dk = -tau * kappa - aff.dtau * aff.dkappa + sigma * mu
-                let step = try direction(eta: 1 - sigma, ds: target, dkappa: dk)
-                let alphaMax = stepLength(step.ds, step.dz, step.dtau, step.dkappa)
+                var step = try direction(eta: 1 - sigma, ds: target, dkappa: dk, refine: true)
+                var alphaMax = stepLength(step.ds, step.dz, step.dtau, step.dkappa)
+                if alphaMax < 0.1 {
+                    // The second-order correction can spoil the step when the predictor is poor: try a
+                    // plain centring direction (σ ≥ 0.5, no corrector) and keep whichever goes further.
+                    let sigmaC = max(sigma, 0.5)
+                    var plain = lsq.map { -$0 }
+                    for i in 0..<ns { plain[i] += sigmaC * mu * e[i] }
+                    let alt = try direction(eta: 1 - sigmaC, ds: plain, dkappa: -tau * kappa + sigmaC * mu, refine: true)
+                    let altMax = stepLength(alt.ds, alt.dz, alt.dtau, alt.dkappa)
+                    if altMax > alphaMax { step = alt; alphaMax = altMax }
+                }
                 let alpha = min(1, settings.stepFraction * alphaMax)
                 if settings.verbose {
                     FileHandle.standardError.write(String(format: "    sigma %.2e alpha_aff %.2e alpha %.2e\n", sigma, alphaAff, alpha).data(using: .utf8)!)

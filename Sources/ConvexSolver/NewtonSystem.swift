@@ -9,13 +9,20 @@ import LinearAlgebra
 ///
 /// solved by eliminating dz (dz = W⁻²(G dx − r)), then dx block by block
 /// (H = GᵀW⁻²G is block diagonal with one (rᵢ+1)×(rᵢ+1) block per norm block), leaving ONE n×n
-/// Schur complement M = A H⁻¹ Aᵀ, factored by Cholesky. The blocks of M are never formed from A:
-/// for norm blocks without ReLU cones, H⁻¹ = W² is known in closed form and
-/// DᵢX(η²(I + 2w̄₁w̄₁ᵀ))XᵀDᵢ = η²·(XXᵀ ∘ hᵢhᵢᵀ) + rank one, summed over blocks as
-/// XXᵀ ∘ (H diag(η²) Hᵀ) + a low-rank syrk; blocks with ReLU cones contribute
-/// X_act Kᵢ X_actᵀ on the active rows, Kᵢ the sum of their (H⁻¹)_ww.
-/// Iterative refinement on the full system removes the error of the regularised Schur factor.
-final class NewtonSystem {
+/// Schur complement M = A H⁻¹ Aᵀ. Nothing of size (variables)² is ever formed:
+/// - blocks without ReLU cones: H⁻¹ = W² in closed form; DᵢX(η²(I + 2w̄₁w̄₁ᵀ))XᵀDᵢ summed over
+///   blocks is XXᵀ ∘ (Hm diag(η²) Hmᵀ) plus a low-rank syrk (normalized: η² UᵢUᵢᵀ from precomputed
+///   projectors);
+/// - blocks with ReLU cones: t is eliminated analytically, leaving S = S₀ − γw̄₁w̄₁ᵀ with
+///   S₀ = TᵀXᵀΛXT + η⁻²I (d×d, from one syrk over the row-scaled X; Sᵢ² = I), and
+///   S⁻¹ = S₀⁻¹ + c q qᵀ; the pattern adds X_act (Σ S⁻¹) X_actᵀ on its active rows only;
+/// - blocks on their cone boundary have huge rank-one terms c q̃ q̃ᵀ; the largest are kept out of M
+///   as extra unknowns of an augmented (n+k)×(n+k) symmetric-indefinite system, so the Newton step
+///   stays accurate to the end (see `solveOnce`).
+/// Iterative refinement on the unreduced system cleans up the rest.
+final class NewtonSystem: @unchecked Sendable {
+    // @unchecked Sendable: during the parallel phases of `factor` and `applyHInverse` the shared
+    // state is only read; every worker writes its own `FactorWorker` or its own slice of the output.
     let prog: ProgramBlocks
     let geometry: ConeGeometry
     let settings: SolverSettings
@@ -23,7 +30,7 @@ final class NewtonSystem {
     private let gram: [Double]
     /// For each pattern, its norm blocks.
     private let blocksOfPattern: [[Int]]
-    /// Cholesky factors of H for blocks with ReLU cones ((1+dim)² each, lower, t first).
+    /// For blocks with ReLU cones: S₀⁻¹ (packed lower triangle), see `factorBlock`.
     private var factors: [[Double]]
     /// Cholesky factor of the regularised Schur complement.
     private var schur: [Double]
@@ -50,6 +57,9 @@ final class NewtonSystem {
     private var augmentedPivots: [Int32] = []
     /// A rank-one term c·v vᵀ goes to V when its weight exceeds this multiple of the block's base scale.
     private let bigThreshold = 100.0
+    /// Iterative refinement stops once the residual of the Newton system is below this, relative to
+    /// the largest right-hand-side entry.
+    var refinementTolerance = 1e-12
     /// At most this many columns in V; smaller ones are added to M₀.
     private let maxBigColumns = 64
 
@@ -91,7 +101,7 @@ final class NewtonSystem {
         var bop = [[Int]](repeating: [], count: prog.patterns.count)
         for (k, b) in prog.blocks.enumerated() { bop[b.pattern].append(k) }
         blocksOfPattern = bop
-        factors = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim * $0.dim) }
+        factors = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim * ($0.dim + 1) / 2) }
         schur = [Double](repeating: 0, count: n * n)
         scaling = NTScaling(identity: geometry)
         rankOneQ = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim) }
@@ -130,30 +140,46 @@ final class NewtonSystem {
     /// - Throws: `LinearAlgebraError` when a block or the Schur complement cannot be factored.
     func factor(_ w: NTScaling) throws {
         scaling = w
-        let n = prog.n, d = prog.d
+        let n = prog.n
         var m = [Double](repeating: 0, count: n * n)
         candidates.removeAll(keepingCapacity: true)
+        // Per-pattern work (block factorizations, congruences) in parallel chunks.
+        let patternCount = blocksOfPattern.count
+        if prog.model == .normalized && prog.formulation == .relaxed && projectors.isEmpty {
+            for i in 0..<patternCount { _ = projector(i) }
+        }
+        let workers = (0..<min(workerCount, max(1, patternCount))).map { _ in FactorWorker(n: n) }
+        let chunk = (patternCount + workers.count - 1) / max(1, workers.count)
+        parallel(workers.count) { wi in
+            let worker = workers[wi]
+            do {
+                try worker.m.withUnsafeMutableBufferPointer { mp in
+                    for i in (wi * chunk)..<min(patternCount, (wi + 1) * chunk) {
+                        try self.factorPattern(i, worker: worker, M: mp.baseAddress!)
+                    }
+                }
+            } catch {
+                worker.failure = error
+            }
+        }
+        var lowRank: [Double] = []
+        for worker in workers {
+            if let failure = worker.failure { throw failure }
+            for j in 0..<n { for i in j..<n { m[i + j * n] += worker.m[i + j * n] } }
+            for r in worker.blockResults {
+                factors[r.k] = r.packed; rankOneQ[r.k] = r.q; rankOneC[r.k] = r.c
+            }
+            candidates += worker.candidates
+            lowRank += worker.lowRank
+        }
         try m.withUnsafeMutableBufferPointer { mp in
             let M = mp.baseAddress!
             addClosedFormBlocks(M)
-            for (i, blocks) in blocksOfPattern.enumerated() {
-                let withCones = blocks.filter { prog.blocks[$0].lp != nil }
-                let mapped = blocks.filter { prog.blocks[$0].lp == nil && prog.patterns[i].map != nil }
-                if withCones.isEmpty && mapped.isEmpty { continue }
-                let r = prog.patterns[i].rank
-                if r == 0 { 
-                    for k in withCones { try factorBlock(k, kSum: nil) }
-                    continue
+            if !lowRank.isEmpty {
+                let cols = lowRank.count / n
+                lowRank.withUnsafeBufferPointer { lp in
+                    RawKernels.syrkLower(.none, n: n, k: cols, alpha: 1, a: lp.baseAddress!, lda: n, beta: 1, c: M, ldc: n)
                 }
-                var kmat = [Double](repeating: 0, count: r * r)
-                for k in withCones { try factorBlock(k, kSum: &kmat) }
-                for k in mapped { addClosedFormInverse(k, into: &kmat) }
-                for j in 0..<r { for i2 in (j + 1)..<max(j + 1, r) { kmat[j + i2 * r] = kmat[i2 + j * r] } }
-                var kd = kmat
-                if let t = prog.patterns[i].map {
-                    kd = congruence(t, rows: d, cols: r, kmat)
-                }
-                try addCongruence(M, pattern: i, k: kd)
             }
             if let res = prog.residual {
                 let seg = prog.socSegments.count - 1
@@ -255,6 +281,32 @@ final class NewtonSystem {
         augmentedPivots = piv
     }
 
+    /// The Schur-complement contribution of pattern i's blocks, into the worker's M.
+    private func factorPattern(_ i: Int, worker: FactorWorker, M: UnsafeMutablePointer<Double>) throws {
+        let d = prog.d
+        let blocks = blocksOfPattern[i]
+        let withCones = blocks.filter { prog.blocks[$0].lp != nil }
+        let mapped = blocks.filter { prog.blocks[$0].lp == nil && prog.patterns[i].map != nil }
+        if withCones.isEmpty && mapped.isEmpty { return }
+        let r = prog.patterns[i].rank
+        if withCones.isEmpty && r > 0 {
+            // Normalized/relaxed: (H⁻¹)_ww = η²I + rank one, so the block adds η² UᵢUᵢᵀ (a fixed
+            // projector, precomputed once) plus a rank-one term.
+            for k in mapped { addProjectorBlock(M, k, worker: worker) }
+            return
+        }
+        if r == 0 { return }
+        var kmat = [Double](repeating: 0, count: r * r)
+        for k in withCones { try factorBlock(k, kSum: &kmat, worker: worker) }
+        for k in mapped { addClosedFormInverse(k, into: &kmat, worker: worker) }
+        for j in 0..<r { for i2 in (j + 1)..<max(j + 1, r) { kmat[j + i2 * r] = kmat[i2 + j * r] } }
+        var kd = kmat
+        if let t = prog.patterns[i].map {
+            kd = congruence(t, rows: d, cols: r, kmat)
+        }
+        try addCongruence(M, pattern: i, k: kd)
+    }
+
     /// Blocks without ReLU cones and without a map: M += XXᵀ ∘ (Hm diag(η²) Hmᵀ) + Σ a aᵀ,
     /// a = √2 η hᵢ ∘ (X w̄₁).
     private func addClosedFormBlocks(_ M: UnsafeMutablePointer<Double>) {
@@ -306,8 +358,101 @@ final class NewtonSystem {
         }
     }
 
+    /// Packed lower triangles of Pᵢ = UᵢUᵢᵀ on the active rows (normalized/relaxed patterns; computed on
+    /// first use). Memory Σ|hᵢ|(|hᵢ|+1)/2 doubles.
+    private var projectors: [[Double]] = []
+    /// What one worker of the parallel factorization produces (private to it until the merge).
+    final class FactorWorker: @unchecked Sendable {
+        var scratch: [Double] = []
+        var blockResults: [(k: Int, packed: [Double], q: [Double], c: Double)] = []
+        var candidates: [(weight: Double, block: Int, column: [Double], c: Double)] = []
+        var lowRank: [Double] = []
+        var m: [Double]
+        var failure: Error?
+        init(n: Int) { m = [Double](repeating: 0, count: n * n) }
+    }
+
+    /// Worker count of the parallel phases: the BLAS thread count the caller chose (BLAS itself runs
+    /// single-threaded inside them). Patterns are split into fixed contiguous chunks, and the
+    /// workers' parts of M are summed in chunk order, so a given thread count always gives the same bits.
+    /// Read once, when the solve starts.
+    private let workerCount: Int = max(1, min(BLASThreads.current, 8))
+
+    /// Serialises the BLAS-thread save/set/restore of concurrent solves in one process.
+    private static let blasThreadLock = NSLock()
+
+    /// Runs `body(w)` for w in 0..<count, in parallel when count > 1, with BLAS single-threaded meanwhile.
+    private func parallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        if count <= 1 { body(0); return }
+        Self.blasThreadLock.lock()
+        defer { Self.blasThreadLock.unlock() }
+        let saved = BLASThreads.current
+        BLASThreads.set(1)
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        BLASThreads.set(saved)
+    }
+
+    private func projector(_ i: Int) -> [Double] {
+        if projectors.isEmpty { projectors = [[Double]](repeating: [], count: prog.patterns.count) }
+        if !projectors[i].isEmpty { return projectors[i] }
+        let n = prog.n, d = prog.d
+        let pat = prog.patterns[i]
+        let act = pat.active, na = act.count, r = pat.rank
+        guard let t = pat.map, na > 0, r > 0 else { return [] }
+        var xa = [Double](repeating: 0, count: na * d)
+        for j in 0..<d { for (kk, row) in act.enumerated() { xa[kk + j * na] = prog.X[row + j * n] } }
+        var u = [Double](repeating: 0, count: na * r)
+        xa.withUnsafeBufferPointer { xp in
+            t.withUnsafeBufferPointer { tp in
+                u.withUnsafeMutableBufferPointer { up in
+                    RawKernels.gemm(.none, .none, m: na, n: r, k: d, alpha: 1, a: xp.baseAddress!, lda: na,
+                                    b: tp.baseAddress!, ldb: d, beta: 0, c: up.baseAddress!, ldc: na)
+                }
+            }
+        }
+        var full = [Double](repeating: 0, count: na * na)
+        u.withUnsafeBufferPointer { up in
+            full.withUnsafeMutableBufferPointer { fp in
+                RawKernels.syrkLower(.none, n: na, k: r, alpha: 1, a: up.baseAddress!, lda: na, beta: 0,
+                                     c: fp.baseAddress!, ldc: na)
+            }
+        }
+        var packed = [Double]()
+        packed.reserveCapacity(na * (na + 1) / 2)
+        for j in 0..<na { for ii in j..<na { packed.append(full[ii + j * na]) } }
+        projectors[i] = packed
+        return packed
+    }
+
+    /// A normalized/relaxed block: M += η² Pᵢ, and its rank-one term 2η²(UᵢTᵢw̄₁)(…)ᵀ goes to V or `lowRank`.
+    private func addProjectorBlock(_ M: UnsafeMutablePointer<Double>, _ k: Int, worker: FactorWorker) {
+        let n = prog.n
+        let blk = prog.blocks[k]
+        let act = prog.patterns[blk.pattern].active
+        let e2 = scaling.eta[k] * scaling.eta[k]
+        let packed = projector(blk.pattern)
+        packed.withUnsafeBufferPointer { pp in
+            var idx = 0
+            for jj in 0..<act.count {
+                let cj = act[jj] * n
+                for ii in jj..<act.count {
+                    M[act[ii] + cj] += e2 * pp[idx]
+                    idx += 1
+                }
+            }
+        }
+        let w1 = Array(scaling.wbar[(blk.soc + 1)..<(blk.soc + 1 + blk.dim)])
+        let w1sq = w1.reduce(0) { $0 + $1 * $1 }
+        let col = maskedImage(pattern: blk.pattern, w1).map { $0 * (2 * e2).squareRoot() }
+        if 2 * w1sq > bigThreshold {
+            worker.candidates.append((2 * w1sq, k, col, 2 * e2))
+        } else {
+            worker.lowRank += col
+        }
+    }
+
     /// (H⁻¹)_ww = η²(I + 2w̄₁w̄₁ᵀ) of a block without ReLU cones, added to `k` (lower triangle used).
-    private func addClosedFormInverse(_ k: Int, into kmat: inout [Double]) {
+    private func addClosedFormInverse(_ k: Int, into kmat: inout [Double], worker: FactorWorker) {
         let blk = prog.blocks[k]
         let r = blk.dim
         let e2 = scaling.eta[k] * scaling.eta[k]
@@ -316,7 +461,7 @@ final class NewtonSystem {
         for j in 0..<r { kmat[j + j * r] += e2 }
         if 2 * w1sq > bigThreshold {
             let col = maskedImage(pattern: blk.pattern, w1).map { $0 * (2 * e2).squareRoot() }
-            candidates.append((2 * w1sq, k, col, 2 * e2))
+            worker.candidates.append((2 * w1sq, k, col, 2 * e2))
         } else {
             for j in 0..<r { for i in j..<r { kmat[i + j * r] += 2 * e2 * w1[i] * w1[j] } }
         }
@@ -327,18 +472,25 @@ final class NewtonSystem {
     /// Near the cone boundary S is nearly singular, so it is never factored: S⁻¹ = S₀⁻¹ + c q qᵀ with
     /// q = S₀⁻¹w̄₁ and c = γ / (1/(1 + 2‖w̄₁‖²) + γη² qᵀC w̄₁), a sum of positive terms (no cancellation).
     /// Stores chol(S₀), q and c; adds S₀⁻¹ (and c q qᵀ unless it goes to V) to `kSum`.
-    private func factorBlock(_ k: Int, kSum: UnsafeMutablePointer<Double>?) throws {
+    private func factorBlock(_ k: Int, kSum: UnsafeMutablePointer<Double>?, worker: FactorWorker) throws {
         let blk = prog.blocks[k]
         let pat = prog.patterns[blk.pattern]
         let n = prog.n, d = prog.d, r = blk.dim
         guard let lp = blk.lp, r > 0 else { return }
         // XᵀΛX with Λ = z/s = 1/diag² on the block's ReLU rows.
-        var xs = [Double](repeating: 0, count: n * d)
-        for j in 0..<d {
-            for i in 0..<n { xs[i + j * n] = prog.X[i + j * n] / scaling.diag[lp + i] }
+        if worker.scratch.count != n * d { worker.scratch = [Double](repeating: 0, count: n * d) }
+        scaling.diag.withUnsafeBufferPointer { dp in
+            prog.X.withUnsafeBufferPointer { xp in
+                worker.scratch.withUnsafeMutableBufferPointer { sp in
+                    for i in 0..<n {
+                        let s = 1 / dp[lp + i]
+                        for j in 0..<d { sp[i + j * n] = xp[i + j * n] * s }
+                    }
+                }
+            }
         }
         var cmat = [Double](repeating: 0, count: d * d)
-        xs.withUnsafeBufferPointer { xp in
+        worker.scratch.withUnsafeBufferPointer { xp in
             cmat.withUnsafeMutableBufferPointer { cp in
                 RawKernels.syrkLower(.transpose, n: d, k: n, alpha: 1, a: xp.baseAddress!, lda: n, beta: 0,
                                      c: cp.baseAddress!, ldc: d)
@@ -355,11 +507,20 @@ final class NewtonSystem {
         try factor.withUnsafeMutableBufferPointer { hp in
             try RawKernels.choleskyLower(n: r, a: hp.baseAddress!, lda: r)
         }
-        factors[k] = factor
-        var q = w1
-        try factor.withUnsafeBufferPointer { fp in
-            try q.withUnsafeMutableBufferPointer { qp in
-                try RawKernels.choleskySolve(n: r, nrhs: 1, l: fp.baseAddress!, ldl: r, b: qp.baseAddress!, ldb: r)
+        // S₀⁻¹ explicitly (full): applying it later is one gemv, with no triangular-solve packing.
+        var inv = factor
+        try inv.withUnsafeMutableBufferPointer { lp in try RawKernels.choleskyInverse(n: r, l: lp.baseAddress!, ldl: r) }
+        // Stored packed (lower triangle): half the memory, and applying it is memory-bound anyway.
+        var packed = [Double](repeating: 0, count: r * (r + 1) / 2)
+        var idx = 0
+        for j in 0..<r { for i in j..<r { packed[idx] = inv[i + j * r]; idx += 1 } }
+        var q = [Double](repeating: 0, count: r)
+        packed.withUnsafeBufferPointer { ip in
+            w1.withUnsafeBufferPointer { wp in
+                q.withUnsafeMutableBufferPointer { qp in
+                    RawKernels.packedSymmetricMultiply(n: r, alpha: 1, packedLower: ip.baseAddress!, x: wp.baseAddress!,
+                                                       beta: 0, y: qp.baseAddress!)
+                }
             }
         }
         var qcw = 0.0
@@ -369,17 +530,14 @@ final class NewtonSystem {
             qcw += q[j] * cw
         }
         let c = gamma / (1 / (1 + 2 * w1sq) + gamma * e2 * max(qcw, 0))
-        rankOneQ[k] = q
-        rankOneC[k] = c
+        worker.blockResults.append((k, packed, q, c))
         guard let kSum else { return }
-        var inv = factor
-        try inv.withUnsafeMutableBufferPointer { lp in try RawKernels.choleskyInverse(n: r, l: lp.baseAddress!, ldl: r) }
         for j in 0..<r { for i in j..<r { kSum[i + j * r] += inv[i + j * r] } }
         let weight = c * q.reduce(0) { $0 + $1 * $1 } / e2
         if weight > bigThreshold {
             // The column is A q̃ = sign · hᵢ∘(X Tᵢ q) (the sign matters in the augmented system).
             let col = maskedImage(pattern: blk.pattern, q).map { $0 * c.squareRoot() * blk.sign }
-            candidates.append((weight, k, col, c))
+            worker.candidates.append((weight, k, col, c))
         } else {
             for j in 0..<r { for i in j..<r { kSum[i + j * r] += c * q[i] * q[j] } }
         }
@@ -483,6 +641,7 @@ final class NewtonSystem {
     /// With `moderate`, the big blocks' rank-one terms c q̃ q̃ᵀ are left out (H⁻¹ − c q̃ q̃ᵀ = B).
     func applyHInverse(_ f: [Double], moderate: Bool = false) throws -> [Double] {
         var out = f
+        var small: [Double] = []
         for (k, blk) in prog.blocks.enumerated() {
             let m = blk.dim + 1
             let skipRankOne = moderate && isBig[k]
@@ -502,10 +661,14 @@ final class NewtonSystem {
                     // S⁻¹v = S₀⁻¹v + c q (qᵀv).
                     var qv = 0.0
                     for j in 0..<r { qv += rankOneQ[k][j] * out[blk.x + 1 + j] }
-                    try factors[k].withUnsafeBufferPointer { lp in
-                        try out.withUnsafeMutableBufferPointer { op in
-                            try RawKernels.choleskySolve(n: r, nrhs: 1, l: lp.baseAddress!, ldl: r,
-                                                         b: op.baseAddress! + blk.x + 1, ldb: r)
+                    if small.count < r { small = [Double](repeating: 0, count: r) }
+                    for j in 0..<r { small[j] = out[blk.x + 1 + j] }
+                    factors[k].withUnsafeBufferPointer { ip in
+                        small.withUnsafeBufferPointer { sp in
+                            out.withUnsafeMutableBufferPointer { op in
+                                RawKernels.packedSymmetricMultiply(n: r, alpha: 1, packedLower: ip.baseAddress!,
+                                                                   x: sp.baseAddress!, beta: 0, y: op.baseAddress! + blk.x + 1)
+                            }
                         }
                     }
                     if !skipRankOne {
@@ -575,7 +738,8 @@ final class NewtonSystem {
     ///     [ M₀  Q    ] [dy]   [A B f − q]
     ///     [ Qᵀ  −1/c ] [ζ ] = [q̃ᵀ f    ],   Q = A q̃ (columns scaled to unit norm),
     /// dx = B(f − Aᵀdy) − Σ ζ q̃: the large rank-one terms never appear explicitly.
-    private func solveOnce(_ p: [Double], _ q: [Double], _ r: [Double]) throws -> ([Double], [Double], [Double]) {
+    private func solveOnce(_ p: [Double], _ q: [Double], _ r: [Double]) throws
+        -> ([Double], [Double], [Double], [Double], [Double]) {
         let v = scaling.apply(r, power: -2)
         var f = [Double](repeating: 0, count: prog.nx)
         prog.adjoint(y: nil, z: v, into: &f)
@@ -603,24 +767,24 @@ final class NewtonSystem {
             for (j, qj) in bigQ[c].enumerated() { dx[x0 + j] += xi * qj }
         }
         prog.forward(dx, ax: &ax, gx: &gx)
-        for i in 0..<prog.ns { gx[i] -= r[i] }
-        let dz = scaling.apply(gx, power: -2)
-        return (dx, dy, dz)
+        var gxr = gx
+        for i in 0..<prog.ns { gxr[i] -= r[i] }
+        let dz = scaling.apply(gxr, power: -2)
+        return (dx, dy, dz, ax, gx)
     }
 
-    /// Solves the Newton system with iterative refinement.
-    func solve(_ p: [Double], _ q: [Double], _ r: [Double]) throws -> (dx: [Double], dy: [Double], dz: [Double]) {
-        var (dx, dy, dz) = try solveOnce(p, q, r)
-        let rhsNorm = max(Vector.norm(p), Vector.norm(q), Vector.norm(r), 1e-300)
+    /// Solves the Newton system with iterative refinement (at most `settings.refinementSteps` steps, or
+    /// none when `refine` is false). Also returns A dx and G dx.
+    func solve(_ p: [Double], _ q: [Double], _ r: [Double], refine: Bool = true) throws
+        -> (dx: [Double], dy: [Double], dz: [Double], adx: [Double], gdx: [Double]) {
+        var (dx, dy, dz, ax, gx) = try solveOnce(p, q, r)
+        let rhsNorm = max(Vector.maxAbs(p), Vector.maxAbs(q), Vector.maxAbs(r), 1e-300)
         var lastErr = Double.infinity
-        for _ in 0..<settings.refinementSteps {
-            // Residual of the unreduced system.
+        for _ in 0..<(refine ? settings.refinementSteps : 0) {
+            // Residual of the unreduced system (A dx and G dx are carried along, by linearity).
             var ex = [Double](repeating: 0, count: prog.nx)
             prog.adjoint(y: dy, z: dz, into: &ex)
             for i in 0..<prog.nx { ex[i] = p[i] - ex[i] }
-            var ax = [Double](repeating: 0, count: prog.n)
-            var gx = [Double](repeating: 0, count: prog.ns)
-            prog.forward(dx, ax: &ax, gx: &gx)
             let w2dz = scaling.apply(dz, power: 2)
             var ey = q, ez = r
             for i in 0..<prog.n { ey[i] -= ax[i] }
@@ -629,13 +793,13 @@ final class NewtonSystem {
             if settings.verbose {
                 FileHandle.standardError.write(String(format: "      refine err %.2e (x %.2e y %.2e z %.2e) rhs %.2e\n", err, Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez), rhsNorm).data(using: .utf8)!)
             }
-            if err <= 1e-14 * rhsNorm || err >= 0.9 * lastErr { break }
+            if err <= refinementTolerance * rhsNorm || err >= 0.9 * lastErr { break }
             lastErr = err
-            let (cx, cy, cz) = try solveOnce(ex, ey, ez)
+            let (cx, cy, cz, cax, cgx) = try solveOnce(ex, ey, ez)
             for i in 0..<prog.nx { dx[i] += cx[i] }
-            for i in 0..<prog.n { dy[i] += cy[i] }
-            for i in 0..<prog.ns { dz[i] += cz[i] }
+            for i in 0..<prog.n { dy[i] += cy[i]; ax[i] += cax[i] }
+            for i in 0..<prog.ns { dz[i] += cz[i]; gx[i] += cgx[i] }
         }
-        return (dx, dy, dz)
+        return (dx, dy, dz, ax, gx)
     }
 }

@@ -103,3 +103,14 @@ extension RawKernels {
         if info != 0 { throw LinearAlgebraError.lapack(routine: "dsytrs", info: Int(info)) }
     }
 }
+
+extension RawKernels {
+    /// `y ← α A x + β y` for a symmetric A stored as its packed lower triangle, column by column
+    /// (`dspmv`; n(n+1)/2 entries).
+    @inlinable
+    public static func packedSymmetricMultiply(n: Int, alpha: Double, packedLower a: UnsafePointer<Double>,
+                                               x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>) {
+        if n == 0 { return }
+        cblas_dspmv(CblasColMajor, CblasLower, Int32(n), alpha, a, x, 1, beta, y, 1)
+    }
+}

@@ -10,12 +10,12 @@ struct SolverBench: ParsableCommand {
         commandName: "solver",
         abstract: "Time the convex solver on instance files (neural-recovery-instance/1).",
         discussion: """
-        Solves each INSTANCE (a .json file, or every .json file in a folder) once and prints one row per
-        instance: program, n, d, number of patterns, status, objective, iterations, wall-clock seconds
-        (set-up included) and the process's peak resident memory so far (VmHWM, cumulative over the run;
+        Solves each INSTANCE (a .json file, or every .json file in a folder) once and prints one row per \
+        instance: program, n, d, number of patterns, status, objective, iterations, wall-clock seconds \
+        (set-up included) and the process's peak resident memory so far (VmHWM, cumulative over the run; \
         for a per-program peak run `neural-recovery solve` under /usr/bin/time -v).
 
-        --json OUT writes the rows (file, program, n, d, patterns, status, objective, iterations, seconds)
+        --json OUT writes the rows (file, program, n, d, patterns, status, objective, iterations, seconds) \
         for bench/peer_cvxpy.py, which compares them with CVXPY + Clarabel on the same files.
 
         Examples:

@@ -12,17 +12,17 @@ struct SolveCommand: ParsableCommand {
         commandName: "solve",
         abstract: "Solve the convex program of an instance file (SPEC §2) with the interior-point solver.",
         discussion: """
-        INSTANCE.json is a `neural-recovery-instance/1` file (written by `neural-recovery sample --json`
-        or one of ../shared/instances). Its `model` and `formulation` select one of the nine programs of
+        INSTANCE.json is a `neural-recovery-instance/1` file (written by `neural-recovery sample --json` \
+        or one of ../shared/instances). Its `model` and `formulation` select one of the nine programs of \
         SPEC §2; `beta` is used by approx.
 
-        Prints the status (solved, primalInfeasible, dualInfeasible, maxIterations, numericalError),
-        the objective, the iteration count, the residuals and the wall-clock seconds. A status other
-        than `solved` means the weights are not an optimal solution. With a reference value in the file,
+        Prints the status (solved, primalInfeasible, dualInfeasible, maxIterations, numericalError), \
+        the objective, the iteration count, the residuals and the wall-clock seconds. A status other \
+        than `solved` means the weights are not an optimal solution. With a reference value in the file, \
         the relative difference to it is printed too.
 
-        --json OUT writes {status, objective, dual_objective, iterations, seconds, residuals, size,
-        solution} (solution: w0 for skip; u and v per pattern for exact/approx, w for relaxed; for
+        --json OUT writes {status, objective, dual_objective, iterations, seconds, residuals, size, \
+        solution} (solution: w0 for skip; u and v per pattern for exact/approx, w for relaxed; for \
         normalized also the maps Tᵢ = VᵢΣᵢ⁻¹, column-major) atomically (temp file + rename).
 
         Exit codes: 0 the solve ran (whatever its status), 2 the instance is malformed or inconsistent.
@@ -44,6 +44,9 @@ struct SolveCommand: ParsableCommand {
 
     @Option(name: .long, help: "Iteration limit of the interior-point method.")
     var maxIterations: Int = SolverSettings().maxIterations
+
+    @Option(name: .long, help: "Feasibility and duality-gap tolerance (relative; default 1e-9).")
+    var tolerance: Double?
 
     @Flag(name: .long, help: "Print one line per interior-point iteration to standard error.")
     var verbose = false
@@ -70,6 +73,12 @@ struct SolveCommand: ParsableCommand {
         var settings = SolverSettings()
         settings.maxIterations = maxIterations
         settings.verbose = verbose
+        if let tolerance {
+            guard tolerance > 0, tolerance < 1 else { throw failWithInputError("--tolerance must be in (0, 1) (got \(tolerance))") }
+            settings.feasibilityTolerance = tolerance
+            settings.gapToleranceAbsolute = tolerance
+            settings.gapToleranceRelative = tolerance
+        }
         let result = try InteriorPointSolver(settings: settings).solve(program)
 
         print("instance     \(instance)")

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Solve the same instance files with CVXPY + Clarabel (the formulations of SPEC §2, written as in
+the reference implementation) and compare with our solver's results.
+
+usage: bench/peer_cvxpy.py OURS.json INSTANCE_OR_DIR... [--filter TEXT] [--out PEER.json]
+
+OURS.json is what `neural-recovery-bench solver ... --json OURS.json` wrote. For every instance this
+prints both objectives, their relative difference, Clarabel's own solve time, CVXPY's total time
+(canonicalisation + solve) and the ratios theirs/ours (ours = our wall-clock seconds, set-up included).
+Needs cvxpy and clarabel (pip install cvxpy clarabel, e.g. in .venv-peer).
+"""
+import argparse
+import glob
+import json
+import os
+import time
+
+import numpy as np
+import cvxpy as cp
+
+
+def build(inst):
+    X = np.array(inst["X"], dtype=float)
+    y = np.array(inst["y"], dtype=float)
+    H = np.array(inst["patterns"], dtype=float)            # p × n
+    model, formulation = inst["model"], inst["formulation"]
+    beta = inst.get("beta") or 1e-6
+    n, d = X.shape
+    p = H.shape[0]
+    if model == "normalized":
+        blocks = []
+        for i in range(p):
+            DX = H[i][:, None] * X
+            U, s, Vt = np.linalg.svd(DX, full_matrices=False)
+            r = int(np.sum(s > 1e-12))
+            blocks.append((U[:, :r], (2 * H[i] - 1)[:, None] * (X @ Vt[:r].T / s[:r])))
+    else:
+        blocks = [(H[i][:, None] * X, (2 * H[i] - 1)[:, None] * X) for i in range(p)]
+    constraints, fit, norms = [], 0, 0
+    if formulation == "relaxed":
+        for A, _ in blocks:
+            w = cp.Variable(A.shape[1])
+            fit = fit + A @ w
+            norms = norms + cp.norm(w, 2)
+    else:
+        for A, C in blocks:
+            u, v = cp.Variable(A.shape[1]), cp.Variable(A.shape[1])
+            fit = fit + A @ (u - v)
+            norms = norms + cp.norm(u, 2) + cp.norm(v, 2)
+            constraints += [C @ u >= 0, C @ v >= 0]
+    if model == "skip":
+        w0 = cp.Variable(d)
+        fit = fit + X @ w0
+        norms = norms + cp.norm(w0, 2)
+    if formulation == "approx":
+        objective = cp.Minimize(cp.sum_squares(fit - y) + beta * norms)
+    else:
+        objective = cp.Minimize(norms)
+        constraints.append(fit == y)
+    return cp.Problem(objective, constraints)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("ours")
+    ap.add_argument("instances", nargs="+")
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--out", default=None, help="write the peer results as JSON here")
+    args = ap.parse_args()
+    with open(args.ours) as fh:
+        ours = {r["file"]: r for r in json.load(fh)["results"]}
+    files = []
+    for path in args.instances:
+        files += sorted(glob.glob(os.path.join(path, "*.json"))) if os.path.isdir(path) else [path]
+    files = [f for f in files if args.filter in os.path.basename(f)]
+    rows = []
+    header = f"{'instance':34s} {'ours':>14s} {'clarabel':>14s} {'rel.diff':>9s} {'ours s':>8s} {'clar. s':>8s} {'cvxpy s':>8s} {'clar/ours':>9s} {'cvxpy/ours':>10s}"
+    print(header)
+    for f in files:
+        name = os.path.basename(f)
+        with open(f) as fh:
+            inst = json.load(fh)
+        t0 = time.perf_counter()
+        prob = build(inst)
+        prob.solve(solver=cp.CLARABEL)
+        total = time.perf_counter() - t0
+        solve = prob.solver_stats.solve_time
+        mine = ours.get(name)
+        row = {"file": name, "status": prob.status, "objective": prob.value, "solve_seconds": solve, "total_seconds": total}
+        if mine:
+            rel = abs(mine["objective"] - prob.value) / max(abs(prob.value), 1e-300)
+            row.update(ours_objective=mine["objective"], ours_seconds=mine["seconds"], ours_status=mine["status"],
+                       relative_difference=rel, clarabel_ratio=solve / mine["seconds"], cvxpy_ratio=total / mine["seconds"])
+            print(f"{name:34s} {mine['objective']:14.10g} {prob.value:14.10g} {rel:9.1e} {mine['seconds']:8.3f} "
+                  f"{solve:8.3f} {total:8.3f} {row['clarabel_ratio']:9.1f} {row['cvxpy_ratio']:10.1f}"
+                  + ("" if mine["status"] == "solved" else f"  (ours: {mine['status']})"))
+        else:
+            print(f"{name:34s} {'-':>14s} {prob.value:14.10g} {'-':>9s} {'-':>8s} {solve:8.3f} {total:8.3f}")
+        rows.append(row)
+    if args.out:
+        tmp = args.out + ".tmp"
+        with open(tmp, "w") as fh:
+            json.dump({"solver": "cvxpy+clarabel", "results": rows}, fh, indent=1)
+        os.replace(tmp, args.out)
+
+
+if __name__ == "__main__":
+    main()
