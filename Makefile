@@ -8,7 +8,7 @@ BIN          := .build/$(CONFIG)/neural-recovery
 DEBIAN_DEPS  := libopenblas-dev liblapacke-dev
 SCALE        ?= full
 
-.PHONY: all deps build test figures bench bench-peer fixtures clean help
+.PHONY: all deps build test figures bench bench-peer bench-training-peer fixtures clean help
 
 all: build
 
@@ -19,6 +19,7 @@ help:
 	@echo "make deps           install the Debian packages (OpenBLAS, LAPACKE) when missing"
 	@echo "make bench          solver and training benchmarks"
 	@echo "make bench-peer     the same instances solved by CVXPY + Clarabel, side by side"
+	@echo "make bench-training-peer   the training benchmark beside PyTorch CPU"
 	@echo "make fixtures       regenerate the NumPy test fixtures (needs python3 with numpy)"
 
 # Installs the system libraries when missing; does nothing when they are there.
@@ -45,6 +46,22 @@ test: deps
 # Every manifest under experiments/; only cells without a cache entry are computed.
 figures: build
 	$(BIN) run --scale $(SCALE) $(if $(JOBS),--jobs $(JOBS),) experiments/*.yaml
+
+# Solver: the nine programs at (n, d) ∈ {(100,20), (200,50), (400,100)} from `neural-recovery sample`;
+# training: skip network n=400, d=100, m=401, 200 epochs. Seconds, not assertions.
+bench: build
+	GENERATOR=sample bench/solver_bench.sh
+	.build/$(CONFIG)/neural-recovery-bench training
+
+# The same instance files solved by CVXPY + Clarabel (venv .venv-peer from PyPI), side by side with ours.
+bench-peer: bench
+	bench/peer.sh
+
+# PyTorch CPU (float32, 2 threads) on the training benchmark, in the same run as ours (venv .venv-torch).
+bench-training-peer: build
+	@[ -x .venv-torch/bin/python ] || { python3 -m venv .venv-torch && .venv-torch/bin/pip install -q torch numpy; }
+	.build/$(CONFIG)/neural-recovery-bench training
+	.venv-torch/bin/python bench/training_peer.py
 
 fixtures:
 	python3 tools/make_linalg_fixtures.py
