@@ -26,6 +26,23 @@ struct Workspace {
     }
 
     func remove() { try? FileManager.default.removeItem(at: root) }
+
+    /// Starts `neural-recovery run MANIFEST` on this workspace in the background.
+    func startRun(_ manifest: String, jobs: Int, stdout: Any = FileHandle.nullDevice) throws -> Process {
+        let process = Process()
+        process.executableURL = ToolRunner.executable
+        process.arguments = ["run", manifest, "--outputs", outputs, "--quiet", "--jobs", "\(jobs)"]
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits (at most a minute) until `count` entries exist or `process` ends.
+    func waitForEntries(_ count: Int, while process: Process) {
+        let deadline = Date().addingTimeInterval(60)
+        while entries().count < count && Date() < deadline && process.isRunning { usleep(20_000) }
+    }
 }
 
 let trainingManifest = """
@@ -91,14 +108,8 @@ func executedCount(_ output: String) -> Int? {
         let w = try Workspace()
         defer { w.remove() }
         let m = try w.write("train.yaml", trainingManifest)
-        let process = Process()
-        process.executableURL = ToolRunner.executable
-        process.arguments = ["run", m, "--outputs", w.outputs, "--quiet", "--jobs", "2"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while w.entries().count < 4 && Date() < deadline && process.isRunning { usleep(20_000) }
+        let process = try w.startRun(m, jobs: 2)
+        w.waitForEntries(4, while: process)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let survivors = w.entries()
@@ -117,15 +128,9 @@ func executedCount(_ output: String) -> Int? {
         let w = try Workspace()
         defer { w.remove() }
         let m = try w.write("train.yaml", trainingManifest)
-        let process = Process()
-        process.executableURL = ToolRunner.executable
-        process.arguments = ["run", m, "--outputs", w.outputs, "--quiet", "--jobs", "1"]
         let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while w.entries().count < 2 && Date() < deadline && process.isRunning { usleep(20_000) }
+        let process = try w.startRun(m, jobs: 1, stdout: out)
+        w.waitForEntries(2, while: process)
         kill(process.processIdentifier, SIGINT)
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -142,15 +147,7 @@ func executedCount(_ output: String) -> Int? {
         let w = try Workspace()
         defer { w.remove() }
         let m = try w.write("cond.yaml", conditionManifest)
-        let processes = (0..<2).map { _ -> Process in
-            let p = Process()
-            p.executableURL = ToolRunner.executable
-            p.arguments = ["run", m, "--outputs", w.outputs, "--quiet", "--jobs", "1"]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            return p
-        }
-        for p in processes { try p.run() }
+        let processes = try (0..<2).map { _ in try w.startRun(m, jobs: 1) }
         for p in processes { p.waitUntilExit() }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
         #expect(w.entries().count == 18)
