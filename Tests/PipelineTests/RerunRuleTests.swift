@@ -124,6 +124,20 @@ func runAll(_ plan: Plan, _ context: PipelineContext) -> Int {
         #expect(runAll(wide, context) == 0)
     }
 
+    @Test func explainNamesTheChangedCode() throws {
+        let context = temporaryContext()
+        defer { try? FileManager.default.removeItem(at: context.outputs) }
+        let plan = try Plan(manifests: [manifests[0]])
+        let task = try #require(plan.tasks.values.first)
+        #expect(Explainer.reason(task, context: context) == .neverComputed)
+        #expect(runAll(plan, context) == plan.tasks.count)
+        #expect(Explainer.reason(task, context: context) == .cached)
+        let solverChanged = changed(.current, "ConvexSolver")
+        let replanned = try Plan(manifests: [manifests[0]], fingerprints: solverChanged)
+        let moved = try #require(replanned.tasks.values.first { $0.spec == task.spec })
+        #expect(Explainer.reason(moved, context: temporaryContextSharing(context, solverChanged)) == .codeChanged(["ConvexSolver"]))
+    }
+
     @Test func figuresSharingCellsShareTasks() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let figures = try ["fig07", "fig19", "fig20", "fig21"].map {
