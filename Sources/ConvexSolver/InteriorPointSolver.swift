@@ -219,7 +219,7 @@ struct IterationState {
                 let dk = -tau * kappa - aff.dtau * aff.dkappa + sigma * mu
                 var step = try direction(eta: 1 - sigma, ds: target, dkappa: dk, refine: true)
                 var alphaMax = stepLength(step.ds, step.dz, step.dtau, step.dkappa)
-                if alphaMax < 0.1 {
+                if alphaMax < 1e-3 {
                     // The second-order correction can spoil the step when the predictor is poor: try a
                     // plain centring direction (σ ≥ 0.5, no corrector) and keep whichever goes further.
                     let sigmaC = max(sigma, 0.5)

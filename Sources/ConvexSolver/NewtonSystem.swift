@@ -482,9 +482,14 @@ final class NewtonSystem: @unchecked Sendable {
         scaling.diag.withUnsafeBufferPointer { dp in
             prog.X.withUnsafeBufferPointer { xp in
                 worker.scratch.withUnsafeMutableBufferPointer { sp in
-                    for i in 0..<n {
-                        let s = 1 / dp[lp + i]
-                        for j in 0..<d { sp[i + j * n] = xp[i + j * n] * s }
+                    // √Λ = 1/diag per row; column by column (contiguous, vectorisable).
+                    var root = [Double](repeating: 0, count: n)
+                    for i in 0..<n { root[i] = 1 / dp[lp + i] }
+                    root.withUnsafeBufferPointer { rp in
+                        for j in 0..<d {
+                            let src = xp.baseAddress! + j * n, dst = sp.baseAddress! + j * n
+                            for i in 0..<n { dst[i] = src[i] * rp[i] }
+                        }
                     }
                 }
             }
@@ -525,8 +530,9 @@ final class NewtonSystem: @unchecked Sendable {
         }
         var qcw = 0.0
         for j in 0..<r {
+            // C is symmetric: read column j (contiguous) instead of row j.
             var cw = 0.0
-            for i in 0..<r { cw += cmat[j + i * r] * w1[i] }
+            for i in 0..<r { cw += cmat[i + j * r] * w1[i] }
             qcw += q[j] * cw
         }
         let c = gamma / (1 / (1 + 2 * w1sq) + gamma * e2 * max(qcw, 0))
