@@ -21,6 +21,9 @@ public final class Executor: @unchecked Sendable {
     /// Runs `items` and returns when all started ones have finished.
     public func run(_ items: [WorkItem]) -> ExecutionReport {
         let ordered = items.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.key < $1.key }
+        lock.lock()
+        (nextIndex, completed, failures, stopRequested, doneCost) = (0, 0, [], false, 0)
+        lock.unlock()
         let start = DispatchTime.now().uptimeNanoseconds
         let totalCost = ordered.reduce(0) { $0 + max($1.cost, 1e-9) }
         progress.begin(total: ordered.count)
@@ -42,7 +45,6 @@ public final class Executor: @unchecked Sendable {
             signal(SIGINT, SIG_DFL)
         }
 
-        doneCost = 0
         let group = DispatchGroup()
         for _ in 0..<min(jobs, max(ordered.count, 1)) {
             let thread = Thread { [self] in
