@@ -502,7 +502,7 @@ final class NewtonSystem: @unchecked Sendable {
             }
         }
         for j in 0..<d { for i in (j + 1)..<max(j + 1, d) { cmat[j + i * d] = cmat[i + j * d] } }
-        if let t = pat.map { cmat = congruenceTranspose(t, rows: d, cols: r, cmat) }
+        if let t = pat.map { cmat = congruence(t, rows: d, cols: r, cmat, transposed: true) }
         let e2 = scaling.eta[k] * scaling.eta[k]
         let w1 = Array(scaling.wbar[(blk.soc + 1)..<(blk.soc + 1 + r)])
         let w1sq = w1.reduce(0) { $0 + $1 * $1 }
@@ -549,42 +549,25 @@ final class NewtonSystem: @unchecked Sendable {
         }
     }
 
-    /// T K Tᵀ for T rows×cols, K cols×cols (full): a rows×rows full matrix.
-    private func congruence(_ t: [Double], rows: Int, cols: Int, _ k: [Double]) -> [Double] {
-        var tk = [Double](repeating: 0, count: rows * cols)
-        var out = [Double](repeating: 0, count: rows * rows)
+    /// A M Aᵀ with A = T (`transposed` false; M cols×cols, result rows×rows) or A = Tᵀ
+    /// (`transposed` true; M rows×rows, result cols×cols), for T rows×cols; all full, column-major.
+    private func congruence(_ t: [Double], rows: Int, cols: Int, _ m: [Double], transposed: Bool = false) -> [Double] {
+        let outer = transposed ? cols : rows, inner = transposed ? rows : cols
+        var am = [Double](repeating: 0, count: outer * inner)
+        var out = [Double](repeating: 0, count: outer * outer)
         t.withUnsafeBufferPointer { tp in
-            k.withUnsafeBufferPointer { kp in
-                tk.withUnsafeMutableBufferPointer { tkp in
-                    RawKernels.gemm(.none, .none, m: rows, n: cols, k: cols, alpha: 1, a: tp.baseAddress!, lda: rows,
-                                    b: kp.baseAddress!, ldb: cols, beta: 0, c: tkp.baseAddress!, ldc: rows)
+            m.withUnsafeBufferPointer { mp in
+                am.withUnsafeMutableBufferPointer { amp in
+                    RawKernels.gemm(transposed ? .transpose : .none, .none, m: outer, n: inner, k: inner, alpha: 1,
+                                    a: tp.baseAddress!, lda: rows, b: mp.baseAddress!, ldb: inner, beta: 0,
+                                    c: amp.baseAddress!, ldc: outer)
                 }
             }
-            tk.withUnsafeBufferPointer { tkp in
+            am.withUnsafeBufferPointer { amp in
                 out.withUnsafeMutableBufferPointer { op in
-                    RawKernels.gemm(.none, .transpose, m: rows, n: rows, k: cols, alpha: 1, a: tkp.baseAddress!, lda: rows,
-                                    b: tp.baseAddress!, ldb: rows, beta: 0, c: op.baseAddress!, ldc: rows)
-                }
-            }
-        }
-        return out
-    }
-
-    /// Tᵀ C T for T rows×cols, C rows×rows (full): a cols×cols full matrix.
-    private func congruenceTranspose(_ t: [Double], rows: Int, cols: Int, _ c: [Double]) -> [Double] {
-        var ct = [Double](repeating: 0, count: rows * cols)
-        var out = [Double](repeating: 0, count: cols * cols)
-        t.withUnsafeBufferPointer { tp in
-            c.withUnsafeBufferPointer { cp in
-                ct.withUnsafeMutableBufferPointer { ctp in
-                    RawKernels.gemm(.none, .none, m: rows, n: cols, k: rows, alpha: 1, a: cp.baseAddress!, lda: rows,
-                                    b: tp.baseAddress!, ldb: rows, beta: 0, c: ctp.baseAddress!, ldc: rows)
-                }
-            }
-            ct.withUnsafeBufferPointer { ctp in
-                out.withUnsafeMutableBufferPointer { op in
-                    RawKernels.gemm(.transpose, .none, m: cols, n: cols, k: rows, alpha: 1, a: tp.baseAddress!, lda: rows,
-                                    b: ctp.baseAddress!, ldb: rows, beta: 0, c: op.baseAddress!, ldc: cols)
+                    RawKernels.gemm(.none, transposed ? .none : .transpose, m: outer, n: outer, k: inner, alpha: 1,
+                                    a: amp.baseAddress!, lda: outer, b: tp.baseAddress!, ldb: rows, beta: 0,
+                                    c: op.baseAddress!, ldc: outer)
                 }
             }
         }
