@@ -2,16 +2,19 @@
 """Solve the same instance files with CVXPY + Clarabel (the formulations of SPEC §2, written as in
 the reference implementation) and compare with our solver's results.
 
-usage: bench/peer_cvxpy.py OURS.json INSTANCE_OR_DIR... [--filter TEXT] [--out PEER.json]
+usage: bench/peer_cvxpy.py OURS.json INSTANCE_OR_DIR... [--filter TEXT] [--out PEER.json] [--time-limit S]
 
 OURS.json is what `neural-recovery-bench solver ... --json OURS.json` wrote. For every instance this
 prints both objectives, their relative difference, Clarabel's own solve time, CVXPY's total time
 (canonicalisation + solve) and the ratios theirs/ours (ours = our wall-clock seconds, set-up included).
+With --time-limit S each instance runs in a child process that is stopped after S seconds; the row then
+reads "> S" and the ratio is a lower bound (">= S/ours").
 Needs cvxpy and clarabel (pip install cvxpy clarabel, e.g. in .venv-peer).
 """
 import argparse
 import glob
 import json
+import multiprocessing
 import os
 import time
 
@@ -60,12 +63,40 @@ def build(inst):
     return cp.Problem(objective, constraints)
 
 
+def solve_file(path, queue):
+    """Child-process body: build and solve one instance, put (status, value, solve s, total s) on queue."""
+    with open(path) as fh:
+        inst = json.load(fh)
+    t0 = time.perf_counter()
+    prob = build(inst)
+    prob.solve(solver=cp.CLARABEL)
+    total = time.perf_counter() - t0
+    queue.put((prob.status, prob.value, prob.solver_stats.solve_time, total))
+
+
+def run_limited(path, limit):
+    """(status, value, solve s, total s), or None when the time limit passed first."""
+    queue = multiprocessing.Queue()
+    child = multiprocessing.Process(target=solve_file, args=(path, queue))
+    child.start()
+    try:
+        result = queue.get(timeout=limit)
+    except Exception:
+        result = None
+    if child.is_alive():
+        child.terminate()
+    child.join()
+    return result
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("ours")
     ap.add_argument("instances", nargs="+")
     ap.add_argument("--filter", default="")
     ap.add_argument("--out", default=None, help="write the peer results as JSON here")
+    ap.add_argument("--time-limit", type=float, default=None,
+                    help="stop an instance after this many seconds and report a lower bound")
     args = ap.parse_args()
     with open(args.ours) as fh:
         ours = {r["file"]: r for r in json.load(fh)["results"]}
@@ -78,24 +109,37 @@ def main():
     print(header)
     for f in files:
         name = os.path.basename(f)
-        with open(f) as fh:
-            inst = json.load(fh)
-        t0 = time.perf_counter()
-        prob = build(inst)
-        prob.solve(solver=cp.CLARABEL)
-        total = time.perf_counter() - t0
-        solve = prob.solver_stats.solve_time
         mine = ours.get(name)
-        row = {"file": name, "status": prob.status, "objective": prob.value, "solve_seconds": solve, "total_seconds": total}
+        if args.time_limit:
+            outcome = run_limited(f, args.time_limit)
+            if outcome is None:
+                row = {"file": name, "status": "time_limit", "total_seconds_at_least": args.time_limit}
+                if mine:
+                    bound = args.time_limit / mine["seconds"]
+                    row.update(ours_objective=mine["objective"], ours_seconds=mine["seconds"], cvxpy_ratio_at_least=bound)
+                    print(f"{name:34s} {mine['objective']:14.10g} {'-':>14s} {'-':>9s} {mine['seconds']:8.3f} "
+                          f"{'-':>8s} {'>' + format(args.time_limit, '.0f'):>8s} {'-':>9s} {'>=' + format(bound, '.1f'):>10s}", flush=True)
+                rows.append(row)
+                continue
+            status, value, solve, total = outcome
+        else:
+            with open(f) as fh:
+                inst = json.load(fh)
+            t0 = time.perf_counter()
+            prob = build(inst)
+            prob.solve(solver=cp.CLARABEL)
+            total = time.perf_counter() - t0
+            status, value, solve = prob.status, prob.value, prob.solver_stats.solve_time
+        row = {"file": name, "status": status, "objective": value, "solve_seconds": solve, "total_seconds": total}
         if mine:
-            rel = abs(mine["objective"] - prob.value) / max(abs(prob.value), 1e-300)
+            rel = abs(mine["objective"] - value) / max(abs(value), 1e-300)
             row.update(ours_objective=mine["objective"], ours_seconds=mine["seconds"], ours_status=mine["status"],
                        relative_difference=rel, clarabel_ratio=solve / mine["seconds"], cvxpy_ratio=total / mine["seconds"])
-            print(f"{name:34s} {mine['objective']:14.10g} {prob.value:14.10g} {rel:9.1e} {mine['seconds']:8.3f} "
+            print(f"{name:34s} {mine['objective']:14.10g} {value:14.10g} {rel:9.1e} {mine['seconds']:8.3f} "
                   f"{solve:8.3f} {total:8.3f} {row['clarabel_ratio']:9.1f} {row['cvxpy_ratio']:10.1f}"
-                  + ("" if mine["status"] == "solved" else f"  (ours: {mine['status']})"))
+                  + ("" if mine["status"] == "solved" else f"  (ours: {mine['status']})"), flush=True)
         else:
-            print(f"{name:34s} {'-':>14s} {prob.value:14.10g} {'-':>9s} {'-':>8s} {solve:8.3f} {total:8.3f}")
+            print(f"{name:34s} {'-':>14s} {value:14.10g} {'-':>9s} {'-':>8s} {solve:8.3f} {total:8.3f}", flush=True)
         rows.append(row)
     if args.out:
         tmp = args.out + ".tmp"

@@ -79,14 +79,14 @@ struct IterationState {
         // Starting point (CVXOPT/ECOS): least-norm slacks and multipliers, shifted into the cone.
         do {
             try system.factor(NTScaling(identity: geometry))
-            let (x0, _, zp, _, _) = try system.solve([Double](repeating: 0, count: nx), prog.b, prog.h)
-            x = x0
-            s = zp.map { -$0 }
+            let primal = try system.solve([Double](repeating: 0, count: nx), prog.b, prog.h)
+            x = primal.dx
+            s = primal.dz.map { -$0 }
             geometry.shiftIntoInterior(&s)
-            let (_, y0, z0, _, _) = try system.solve(prog.c.map { -$0 }, [Double](repeating: 0, count: n),
-                                               [Double](repeating: 0, count: ns))
-            y = y0
-            z = z0
+            let dual = try system.solve(prog.c.map { -$0 }, [Double](repeating: 0, count: n),
+                                        [Double](repeating: 0, count: ns))
+            y = dual.dy
+            z = dual.dz
             geometry.shiftIntoInterior(&z)
         } catch {
             return .numericalError
@@ -157,7 +157,8 @@ struct IterationState {
                     FileHandle.standardError.write(String(format: "    schur consistency %.2e\n", try system.schurConsistency()).data(using: .utf8)!)
                 }
                 let mu = (dot(s, z) + tau * kappa) / (nu + 1)
-                let (x2, y2, z2, _, gx2) = try system.solve(prog.c.map { -$0 }, prog.b, prog.h)
+                let sol2 = try system.solve(prog.c.map { -$0 }, prog.b, prog.h)
+                let (x2, y2, z2, gx2) = (sol2.dx, sol2.dy, sol2.dz, sol2.gdx)
                 let denom2 = dot(prog.c, x2) + dot(prog.b, y2) + dot(prog.h, z2)
                 let lambda = w.lambda
 
@@ -169,7 +170,8 @@ struct IterationState {
                     for i in 0..<nx { p[i] *= -eta }
                     for i in 0..<n { q[i] *= eta }
                     for i in 0..<ns { r[i] = -eta * r[i] - wli[i] }
-                    var (dx, dy, dz, _, gdx) = try system.solve(p, q, r, refine: refine)
+                    let sol = try system.solve(p, q, r, refine: refine)
+                    var (dx, dy, dz, gdx) = (sol.dx, sol.dy, sol.dz, sol.gdx)
                     let num = -eta * rtau - dk / tau - (dot(prog.c, dx) + dot(prog.b, dy) + dot(prog.h, dz))
                     let dtau = num / (denom2 - kappa / tau)
                     for i in 0..<nx { dx[i] += dtau * x2[i] }
@@ -178,10 +180,15 @@ struct IterationState {
                     // Δz on the norm blocks' cones from the linearised dual equation
                     // AᵀΔy + GᵀΔz + cΔτ = −η r_x (G = −I there), so that the dual residual also falls
                     // exactly by the step; as for Δs, the solve's error goes into the centrality.
-                    var zlp = dz
-                    for blk in prog.blocks { for j in 0...blk.dim { zlp[blk.soc + j] = 0 } }
                     var rowsx = [Double](repeating: 0, count: nx)
-                    prog.adjoint(y: dy, z: zlp, into: &rowsx)
+                    if prog.hasReluCones {
+                        var zlp = dz
+                        for blk in prog.blocks { for j in 0...blk.dim { zlp[blk.soc + j] = 0 } }
+                        prog.adjoint(y: dy, z: zlp, into: &rowsx)
+                    } else {
+                        // Aᵀ(dy + Δτ y₂), by linearity from the solves (no product by X here).
+                        for i in 0..<nx { rowsx[i] = sol.atdy[i] + dtau * sol2.atdy[i] }
+                    }
                     for blk in prog.blocks {
                         for j in 0...blk.dim {
                             let i = blk.x + j

@@ -125,12 +125,19 @@ final class NewtonSystem: @unchecked Sendable {
                 }
             }
         }
-        var out = [Double](repeating: 0, count: n)
-        for i2 in pat.active {
-            var v = 0.0
-            for j in 0..<d { v += prog.X[i2 + j * n] * tq[j] }
-            out[i2] = v
+        // X (T q) over all rows with one contiguous gemv, then the mask: cheaper than strided dot products
+        // over the active rows alone.
+        var full = [Double](repeating: 0, count: n)
+        prog.X.withUnsafeBufferPointer { xp in
+            tq.withUnsafeBufferPointer { qp in
+                full.withUnsafeMutableBufferPointer { fp in
+                    RawKernels.gemv(.none, m: n, n: d, alpha: 1, a: xp.baseAddress!, lda: n, x: qp.baseAddress!,
+                                    beta: 0, y: fp.baseAddress!)
+                }
+            }
         }
+        var out = [Double](repeating: 0, count: n)
+        for i2 in pat.active { out[i2] = full[i2] }
         return out
     }
 
@@ -146,11 +153,11 @@ final class NewtonSystem: @unchecked Sendable {
         // Per-pattern work (block factorizations, congruences) in parallel chunks.
         let patternCount = blocksOfPattern.count
         if prog.model == .normalized && prog.formulation == .relaxed && projectors.isEmpty {
-            for i in 0..<patternCount { _ = projector(i) }
+            computeProjectors()
         }
-        let workers = (0..<min(workerCount, max(1, patternCount))).map { _ in FactorWorker(n: n) }
+        let workers = (0..<min(prog.parallelism.workers, max(1, patternCount))).map { _ in FactorWorker(n: n) }
         let chunk = (patternCount + workers.count - 1) / max(1, workers.count)
-        parallel(workers.count) { wi in
+        prog.parallelism.run(workers.count) { wi in
             let worker = workers[wi]
             do {
                 try worker.m.withUnsafeMutableBufferPointer { mp in
@@ -372,29 +379,22 @@ final class NewtonSystem: @unchecked Sendable {
         init(n: Int) { m = [Double](repeating: 0, count: n * n) }
     }
 
-    /// Worker count of the parallel phases: the BLAS thread count the caller chose (BLAS itself runs
-    /// single-threaded inside them). Patterns are split into fixed contiguous chunks, and the
-    /// workers' parts of M are summed in chunk order, so a given thread count always gives the same bits.
-    /// Read once, when the solve starts.
-    private let workerCount: Int = max(1, min(BLASThreads.current, 8))
-
-    /// Serialises the BLAS-thread save/set/restore of concurrent solves in one process.
-    private static let blasThreadLock = NSLock()
-
-    /// Runs `body(w)` for w in 0..<count, in parallel when count > 1, with BLAS single-threaded meanwhile.
-    private func parallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
-        if count <= 1 { body(0); return }
-        Self.blasThreadLock.lock()
-        defer { Self.blasThreadLock.unlock() }
-        let saved = BLASThreads.current
-        BLASThreads.set(1)
-        DispatchQueue.concurrentPerform(iterations: count, execute: body)
-        BLASThreads.set(saved)
+    /// Computes every pattern's projector, in parallel chunks.
+    private func computeProjectors() {
+        let count = prog.patterns.count
+        let results = ResultSlots<[Double]>(count: count)
+        prog.parallelism.forEachChunk(of: count) { range in
+            for i in range { results[i] = self.makeProjector(i) }
+        }
+        projectors = results.values
     }
 
     private func projector(_ i: Int) -> [Double] {
-        if projectors.isEmpty { projectors = [[Double]](repeating: [], count: prog.patterns.count) }
-        if !projectors[i].isEmpty { return projectors[i] }
+        if projectors.isEmpty { computeProjectors() }
+        return projectors[i]
+    }
+
+    private func makeProjector(_ i: Int) -> [Double] {
         let n = prog.n, d = prog.d
         let pat = prog.patterns[i]
         let act = pat.active, na = act.count, r = pat.rank
@@ -420,7 +420,6 @@ final class NewtonSystem: @unchecked Sendable {
         var packed = [Double]()
         packed.reserveCapacity(na * (na + 1) / 2)
         for j in 0..<na { for ii in j..<na { packed.append(full[ii + j * na]) } }
-        projectors[i] = packed
         return packed
     }
 
@@ -512,7 +511,9 @@ final class NewtonSystem: @unchecked Sendable {
         try factor.withUnsafeMutableBufferPointer { hp in
             try RawKernels.choleskyLower(n: r, a: hp.baseAddress!, lda: r)
         }
-        // S₀⁻¹ explicitly (full): applying it later is one gemv, with no triangular-solve packing.
+        // S₀⁻¹ explicitly (full): applying it later is one gemv, with no triangular-solve packing. Solving
+        // against the identity (two Level-3 triangular solves) is much faster at these sizes than dpotri,
+        // whose triangular inverse runs unblocked.
         var inv = factor
         try inv.withUnsafeMutableBufferPointer { lp in try RawKernels.choleskyInverse(n: r, l: lp.baseAddress!, ldl: r) }
         // Stored packed (lower triangle): half the memory, and applying it is memory-bound anyway.
@@ -727,8 +728,7 @@ final class NewtonSystem: @unchecked Sendable {
     ///     [ M₀  Q    ] [dy]   [A B f − q]
     ///     [ Qᵀ  −1/c ] [ζ ] = [q̃ᵀ f    ],   Q = A q̃ (columns scaled to unit norm),
     /// dx = B(f − Aᵀdy) − Σ ζ q̃: the large rank-one terms never appear explicitly.
-    private func solveOnce(_ p: [Double], _ q: [Double], _ r: [Double]) throws
-        -> ([Double], [Double], [Double], [Double], [Double]) {
+    private func solveOnce(_ p: [Double], _ q: [Double], _ r: [Double]) throws -> NewtonSolution {
         let v = scaling.apply(r, power: -2)
         var f = [Double](repeating: 0, count: prog.nx)
         prog.adjoint(y: nil, z: v, into: &f)
@@ -759,36 +759,52 @@ final class NewtonSystem: @unchecked Sendable {
         var gxr = gx
         for i in 0..<prog.ns { gxr[i] -= r[i] }
         let dz = scaling.apply(gxr, power: -2)
-        return (dx, dy, dz, ax, gx)
+        return NewtonSolution(dx: dx, dy: dy, dz: dz, adx: ax, gdx: gx, atdy: aty)
     }
 
     /// Solves the Newton system with iterative refinement (at most `settings.refinementSteps` steps, or
-    /// none when `refine` is false). Also returns A dx and G dx.
-    func solve(_ p: [Double], _ q: [Double], _ r: [Double], refine: Bool = true) throws
-        -> (dx: [Double], dy: [Double], dz: [Double], adx: [Double], gdx: [Double]) {
-        var (dx, dy, dz, ax, gx) = try solveOnce(p, q, r)
+    /// none when `refine` is false). Also returns A dx, G dx and Aᵀdy.
+    func solve(_ p: [Double], _ q: [Double], _ r: [Double], refine: Bool = true) throws -> NewtonSolution {
+        var sol = try solveOnce(p, q, r)
         let rhsNorm = max(Vector.maxAbs(p), Vector.maxAbs(q), Vector.maxAbs(r), 1e-300)
         var lastErr = Double.infinity
         for _ in 0..<(refine ? settings.refinementSteps : 0) {
-            // Residual of the unreduced system (A dx and G dx are carried along, by linearity).
+            // Residual of the unreduced system (A dx, G dx and Aᵀdy are carried along, by linearity).
             var ex = [Double](repeating: 0, count: prog.nx)
-            prog.adjoint(y: dy, z: dz, into: &ex)
+            prog.adjoint(y: sol.dy, z: sol.dz, into: &ex)
             for i in 0..<prog.nx { ex[i] = p[i] - ex[i] }
-            let w2dz = scaling.apply(dz, power: 2)
+            let w2dz = scaling.apply(sol.dz, power: 2)
             var ey = q, ez = r
-            for i in 0..<prog.n { ey[i] -= ax[i] }
-            for i in 0..<prog.ns { ez[i] -= gx[i] - w2dz[i] }
+            for i in 0..<prog.n { ey[i] -= sol.adx[i] }
+            for i in 0..<prog.ns { ez[i] -= sol.gdx[i] - w2dz[i] }
             let err = max(Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez))
             if settings.verbose {
                 FileHandle.standardError.write(String(format: "      refine err %.2e (x %.2e y %.2e z %.2e) rhs %.2e\n", err, Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez), rhsNorm).data(using: .utf8)!)
             }
             if err <= refinementTolerance * rhsNorm || err >= 0.9 * lastErr { break }
             lastErr = err
-            let (cx, cy, cz, cax, cgx) = try solveOnce(ex, ey, ez)
-            for i in 0..<prog.nx { dx[i] += cx[i] }
-            for i in 0..<prog.n { dy[i] += cy[i]; ax[i] += cax[i] }
-            for i in 0..<prog.ns { dz[i] += cz[i]; gx[i] += cgx[i] }
+            sol.add(try solveOnce(ex, ey, ez))
         }
-        return (dx, dy, dz, ax, gx)
+        return sol
+    }
+}
+
+/// A solution of the Newton system and the products the iteration needs from it.
+struct NewtonSolution {
+    var dx: [Double]
+    var dy: [Double]
+    var dz: [Double]
+    /// A dx.
+    var adx: [Double]
+    /// G dx.
+    var gdx: [Double]
+    /// Aᵀdy.
+    var atdy: [Double]
+
+    /// Adds a correction (all parts are linear in the right-hand side).
+    mutating func add(_ c: NewtonSolution) {
+        for i in dx.indices { dx[i] += c.dx[i]; atdy[i] += c.atdy[i] }
+        for i in dy.indices { dy[i] += c.dy[i]; adx[i] += c.adx[i] }
+        for i in dz.indices { dz[i] += c.dz[i]; gdx[i] += c.gdx[i] }
     }
 }
