@@ -157,20 +157,29 @@ struct IterationState {
                     FileHandle.standardError.write(String(format: "    schur consistency %.2e\n", try system.schurConsistency()).data(using: .utf8)!)
                 }
                 let mu = (dot(s, z) + tau * kappa) / (nu + 1)
-                let sol2 = try system.solve(prog.c.map { -$0 }, prog.b, prog.h)
-                let (x2, y2, z2, gx2) = (sol2.dx, sol2.dy, sol2.dz, sol2.gdx)
-                let denom2 = dot(prog.c, x2) + dot(prog.b, y2) + dot(prog.h, z2)
                 let lambda = w.lambda
-
-                func direction(eta: Double, ds target: [Double], dkappa dk: Double, refine: Bool)
-                    throws -> (dx: [Double], dy: [Double], dz: [Double], ds: [Double], dtau: Double, dkappa: Double) {
+                // The right-hand side of the step with centring target `target` and weight η on the residuals.
+                func rightHandSide(eta: Double, ds target: [Double]) -> NewtonRightHandSide {
                     let li = geometry.inverseProduct(lambda, target)
                     let wli = w.apply(li, power: 1)
                     var p = rx, q = ry, r = rz
                     for i in 0..<nx { p[i] *= -eta }
                     for i in 0..<n { q[i] *= eta }
                     for i in 0..<ns { r[i] = -eta * r[i] - wli[i] }
-                    let sol = try system.solve(p, q, r, refine: refine)
+                    return NewtonRightHandSide(p: p, q: q, r: r)
+                }
+                // The constant right-hand side (−c, b, h) and the predictor's are solved together: one
+                // pass over the data serves both.
+                let lsq = geometry.product(lambda, lambda)
+                let first = try system.solve([NewtonRightHandSide(p: prog.c.map { -$0 }, q: prog.b, r: prog.h),
+                                              rightHandSide(eta: 1, ds: lsq.map { -$0 })])
+                let sol2 = first[0]
+                let (x2, y2, z2, gx2) = (sol2.dx, sol2.dy, sol2.dz, sol2.gdx)
+                let denom2 = dot(prog.c, x2) + dot(prog.b, y2) + dot(prog.h, z2)
+
+                func direction(eta: Double, ds target: [Double], dkappa dk: Double, solved: NewtonSolution? = nil)
+                    throws -> (dx: [Double], dy: [Double], dz: [Double], ds: [Double], dtau: Double, dkappa: Double) {
+                    let sol = try solved ?? system.solve([rightHandSide(eta: eta, ds: target)])[0]
                     var (dx, dy, dz, gdx) = (sol.dx, sol.dy, sol.dz, sol.gdx)
                     let num = -eta * rtau - dk / tau - (dot(prog.c, dx) + dot(prog.b, dy) + dot(prog.h, dz))
                     let dtau = num / (denom2 - kappa / tau)
@@ -213,8 +222,7 @@ struct IterationState {
                 }
 
                 // Predictor (affine scaling).
-                let lsq = geometry.product(lambda, lambda)
-                let aff = try direction(eta: 1, ds: lsq.map { -$0 }, dkappa: -tau * kappa, refine: true)
+                let aff = try direction(eta: 1, ds: lsq.map { -$0 }, dkappa: -tau * kappa, solved: first[1])
                 let alphaAff = stepLength(aff.ds, aff.dz, aff.dtau, aff.dkappa)
                 let sigma = min(1, max(0, pow(1 - alphaAff, 3)))
                 // Corrector (Mehrotra): −λ∘λ − (W⁻¹Δs)∘(WΔz) + σμe.
@@ -224,7 +232,7 @@ struct IterationState {
                 let e = geometry.identity
                 for i in 0..<ns { target[i] = -lsq[i] - target[i] + sigma * mu * e[i] }
                 let dk = -tau * kappa - aff.dtau * aff.dkappa + sigma * mu
-                var step = try direction(eta: 1 - sigma, ds: target, dkappa: dk, refine: true)
+                var step = try direction(eta: 1 - sigma, ds: target, dkappa: dk)
                 var alphaMax = stepLength(step.ds, step.dz, step.dtau, step.dkappa)
                 if alphaMax < 1e-3 {
                     // The second-order correction can spoil the step when the predictor is poor: try a
@@ -232,7 +240,7 @@ struct IterationState {
                     let sigmaC = max(sigma, 0.5)
                     var plain = lsq.map { -$0 }
                     for i in 0..<ns { plain[i] += sigmaC * mu * e[i] }
-                    let alt = try direction(eta: 1 - sigmaC, ds: plain, dkappa: -tau * kappa + sigmaC * mu, refine: true)
+                    let alt = try direction(eta: 1 - sigmaC, ds: plain, dkappa: -tau * kappa + sigmaC * mu)
                     let altMax = stepLength(alt.ds, alt.dz, alt.dtau, alt.dkappa)
                     if altMax > alphaMax { step = alt; alphaMax = altMax }
                 }

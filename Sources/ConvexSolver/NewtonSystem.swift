@@ -728,65 +728,98 @@ final class NewtonSystem: @unchecked Sendable {
     ///     [ M₀  Q    ] [dy]   [A B f − q]
     ///     [ Qᵀ  −1/c ] [ζ ] = [q̃ᵀ f    ],   Q = A q̃ (columns scaled to unit norm),
     /// dx = B(f − Aᵀdy) − Σ ζ q̃: the large rank-one terms never appear explicitly.
-    private func solveOnce(_ p: [Double], _ q: [Double], _ r: [Double]) throws -> NewtonSolution {
-        let v = scaling.apply(r, power: -2)
-        var f = [Double](repeating: 0, count: prog.nx)
-        prog.adjoint(y: nil, z: v, into: &f)
-        for i in 0..<prog.nx { f[i] += p[i] }
-        let hf = try applyHInverse(f, moderate: true)
-        var ax = [Double](repeating: 0, count: prog.n)
-        var gx = [Double](repeating: 0, count: prog.ns)
-        prog.forward(hf, ax: &ax, gx: &gx)
-        for i in 0..<prog.n { ax[i] -= q[i] }
-        var extra = [Double](repeating: 0, count: bigCount)
-        for (c, k) in bigBlocks.enumerated() {
-            let x0 = prog.blocks[k].x
-            var dot = 0.0
-            for (j, qj) in bigQ[c].enumerated() { dot += qj * f[x0 + j] }
-            extra[c] = dot / bigNorm[c]
+    private func solveOnce(_ rhs: [NewtonRightHandSide]) throws -> [NewtonSolution] {
+        let nx = prog.nx, n = prog.n, ns = prog.ns
+        let vs = rhs.map { scaling.apply($0.r, power: -2) }
+        var fs = prog.adjoint(ys: nil, zs: vs)
+        for (j, b) in rhs.enumerated() { for i in 0..<nx { fs[j][i] += b.p[i] } }
+        let hfs = try fs.map { try applyHInverse($0, moderate: true) }
+        let images = prog.forward(hfs)
+        var dys: [[Double]] = [], zetas: [[Double]] = []
+        for (j, b) in rhs.enumerated() {
+            var ax = images[j].ax
+            for i in 0..<n { ax[i] -= b.q[i] }
+            var extra = [Double](repeating: 0, count: bigCount)
+            for (c, k) in bigBlocks.enumerated() {
+                let x0 = prog.blocks[k].x
+                var dot = 0.0
+                for (i, qi) in bigQ[c].enumerated() { dot += qi * fs[j][x0 + i] }
+                extra[c] = dot / bigNorm[c]
+            }
+            let (dy, zeta) = try schurSolve(ax, extra: extra)
+            dys.append(dy); zetas.append(zeta)
         }
-        let (dy, zeta) = try schurSolve(ax, extra: extra)
-        var aty = [Double](repeating: 0, count: prog.nx)
-        prog.adjoint(y: dy, z: nil, into: &aty)
-        for i in 0..<prog.nx { f[i] -= aty[i] }
-        var dx = try applyHInverse(f, moderate: true)
-        for (c, k) in bigBlocks.enumerated() {
-            let x0 = prog.blocks[k].x
-            let xi = -zeta[c] / bigNorm[c]
-            for (j, qj) in bigQ[c].enumerated() { dx[x0 + j] += xi * qj }
+        let atys = prog.adjoint(ys: dys, zs: nil)
+        var dxs: [[Double]] = []
+        for j in rhs.indices {
+            for i in 0..<nx { fs[j][i] -= atys[j][i] }
+            var dx = try applyHInverse(fs[j], moderate: true)
+            for (c, k) in bigBlocks.enumerated() {
+                let x0 = prog.blocks[k].x
+                let xi = -zetas[j][c] / bigNorm[c]
+                for (i, qi) in bigQ[c].enumerated() { dx[x0 + i] += xi * qi }
+            }
+            dxs.append(dx)
         }
-        prog.forward(dx, ax: &ax, gx: &gx)
-        var gxr = gx
-        for i in 0..<prog.ns { gxr[i] -= r[i] }
-        let dz = scaling.apply(gxr, power: -2)
-        return NewtonSolution(dx: dx, dy: dy, dz: dz, adx: ax, gdx: gx, atdy: aty)
+        let products = prog.forward(dxs)
+        return rhs.indices.map { j in
+            var gxr = products[j].gx
+            for i in 0..<ns { gxr[i] -= rhs[j].r[i] }
+            let dz = scaling.apply(gxr, power: -2)
+            return NewtonSolution(dx: dxs[j], dy: dys[j], dz: dz, adx: products[j].ax, gdx: products[j].gx, atdy: atys[j])
+        }
     }
 
     /// Solves the Newton system with iterative refinement (at most `settings.refinementSteps` steps, or
     /// none when `refine` is false). Also returns A dx, G dx and Aᵀdy.
     func solve(_ p: [Double], _ q: [Double], _ r: [Double], refine: Bool = true) throws -> NewtonSolution {
-        var sol = try solveOnce(p, q, r)
-        let rhsNorm = max(Vector.maxAbs(p), Vector.maxAbs(q), Vector.maxAbs(r), 1e-300)
-        var lastErr = Double.infinity
-        for _ in 0..<(refine ? settings.refinementSteps : 0) {
-            // Residual of the unreduced system (A dx, G dx and Aᵀdy are carried along, by linearity).
-            var ex = [Double](repeating: 0, count: prog.nx)
-            prog.adjoint(y: sol.dy, z: sol.dz, into: &ex)
-            for i in 0..<prog.nx { ex[i] = p[i] - ex[i] }
-            let w2dz = scaling.apply(sol.dz, power: 2)
-            var ey = q, ez = r
-            for i in 0..<prog.n { ey[i] -= sol.adx[i] }
-            for i in 0..<prog.ns { ez[i] -= sol.gdx[i] - w2dz[i] }
-            let err = max(Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez))
-            if settings.verbose {
-                FileHandle.standardError.write(String(format: "      refine err %.2e (x %.2e y %.2e z %.2e) rhs %.2e\n", err, Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez), rhsNorm).data(using: .utf8)!)
-            }
-            if err <= refinementTolerance * rhsNorm || err >= 0.9 * lastErr { break }
-            lastErr = err
-            sol.add(try solveOnce(ex, ey, ez))
-        }
-        return sol
+        try solve([NewtonRightHandSide(p: p, q: q, r: r)], refine: refine)[0]
     }
+
+    /// Solves the Newton system for several right-hand sides at once (one pass over the data serves them
+    /// all), each refined until its own residual is small or stops falling.
+    func solve(_ rhs: [NewtonRightHandSide], refine: Bool = true) throws -> [NewtonSolution] {
+        var sols = try solveOnce(rhs)
+        let rhsNorms = rhs.map { max(Vector.maxAbs($0.p), Vector.maxAbs($0.q), Vector.maxAbs($0.r), 1e-300) }
+        var lastErr = [Double](repeating: .infinity, count: rhs.count)
+        var active = Array(rhs.indices)
+        for _ in 0..<(refine ? settings.refinementSteps : 0) {
+            if active.isEmpty { break }
+            // Residuals of the unreduced system (A dx, G dx and Aᵀdy are carried along, by linearity).
+            let products = prog.adjoint(ys: active.map { sols[$0].dy }, zs: active.map { sols[$0].dz })
+            var corrections: [NewtonRightHandSide] = []
+            var stillActive: [Int] = []
+            for (a, j) in active.enumerated() {
+                let sol = sols[j], b = rhs[j]
+                var ex = products[a]
+                for i in 0..<prog.nx { ex[i] = b.p[i] - ex[i] }
+                let w2dz = scaling.apply(sol.dz, power: 2)
+                var ey = b.q, ez = b.r
+                for i in 0..<prog.n { ey[i] -= sol.adx[i] }
+                for i in 0..<prog.ns { ez[i] -= sol.gdx[i] - w2dz[i] }
+                let err = max(Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez))
+                if settings.verbose {
+                    FileHandle.standardError.write(String(format: "      refine err %.2e (x %.2e y %.2e z %.2e) rhs %.2e\n", err, Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez), rhsNorms[j]).data(using: .utf8)!)
+                }
+                if err <= refinementTolerance * rhsNorms[j] || err >= 0.9 * lastErr[j] { continue }
+                lastErr[j] = err
+                corrections.append(NewtonRightHandSide(p: ex, q: ey, r: ez))
+                stillActive.append(j)
+            }
+            if stillActive.isEmpty { break }
+            let steps = try solveOnce(corrections)
+            for (a, j) in stillActive.enumerated() { sols[j].add(steps[a]) }
+            active = stillActive
+        }
+        return sols
+    }
+}
+
+/// A right-hand side (p, q, r) of the Newton system.
+struct NewtonRightHandSide {
+    var p: [Double]
+    var q: [Double]
+    var r: [Double]
 }
 
 /// A solution of the Newton system and the products the iteration needs from it.

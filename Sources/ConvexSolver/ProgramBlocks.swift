@@ -234,21 +234,6 @@ struct ProgramBlocks {
     /// Second-order-cone degree plus orthant rows: the ν of the barrier.
     var degree: Int { lpRange.count + socSegments.count }
 
-    /// Tᵢ w for block k (a d-vector), written into `out`.
-    func mapped(_ x: UnsafePointer<Double>, block k: Int, into out: UnsafeMutablePointer<Double>) {
-        let blk = blocks[k]
-        let pat = patterns[blk.pattern]
-        let w = x + blk.x + 1
-        if let t = pat.map {
-            if blk.dim == 0 { for i in 0..<d { out[i] = 0 }; return }
-            t.withUnsafeBufferPointer { tp in
-                RawKernels.gemv(.none, m: d, n: blk.dim, alpha: 1, a: tp.baseAddress!, lda: d, x: w, beta: 0, y: out)
-            }
-        } else {
-            for i in 0..<d { out[i] = w[i] }
-        }
-    }
-
     /// Runs `body` over all blocks, in parallel chunks when the blocks carry maps Tᵢ (normalized: a
     /// d×rᵢ product per block, the bulk of a pass); otherwise the per-block work is a copy, done at once.
     private func forEachBlockChunk(_ body: @Sendable (Range<Int>) -> Void) {
@@ -259,122 +244,190 @@ struct ProgramBlocks {
         }
     }
 
-    /// Block k's rows of Aᵀy + Gᵀz given p = (the block's image of Xᵀ·(signed, masked y and cone z)).
-    private func adjointBlock(_ k: Int, p src: UnsafePointer<Double>, z zv: [Double]?, into op: UnsafeMutablePointer<Double>) {
+    /// Tₖ wₖ of block k for `count` vectors (vector j's block at `x + j·nx + offset`), into columns
+    /// `out + j·ldo` (d entries each).
+    private func mapped(_ x: UnsafePointer<Double>, count: Int, block k: Int, into out: UnsafeMutablePointer<Double>, ldo: Int) {
         let blk = blocks[k]
-        let pat = patterns[blk.pattern]
-        op[blk.x] = 0
-        if let t = pat.map {
-            if blk.dim > 0 {
-                t.withUnsafeBufferPointer { tp in
-                    RawKernels.gemv(.transpose, m: d, n: blk.dim, alpha: 1, a: tp.baseAddress!, lda: d,
-                                    x: src, beta: 0, y: op + blk.x + 1)
+        let w = x + blk.x + 1
+        if let t = patterns[blk.pattern].map {
+            if blk.dim == 0 {
+                for j in 0..<count { for i in 0..<d { out[i + j * ldo] = 0 } }
+                return
+            }
+            t.withUnsafeBufferPointer { tp in
+                if count == 1 {
+                    RawKernels.gemv(.none, m: d, n: blk.dim, alpha: 1, a: tp.baseAddress!, lda: d, x: w, beta: 0, y: out)
+                } else {
+                    RawKernels.gemm(.none, .none, m: d, n: count, k: blk.dim, alpha: 1, a: tp.baseAddress!, lda: d,
+                                    b: w, ldb: nx, beta: 0, c: out, ldc: ldo)
                 }
             }
         } else {
-            for j in 0..<d { op[blk.x + 1 + j] = src[j] }
+            for j in 0..<count { for i in 0..<d { out[i + j * ldo] = w[i + j * nx] } }
         }
-        if let zv {
-            for j in 0...blk.dim { op[blk.x + j] -= zv[blk.soc + j] }
+    }
+
+    /// Block k's rows of Aᵀy + Gᵀz for `count` vectors: `p + j·ldp` is the block's column of
+    /// Xᵀ·(signed, masked y and cone z) for vector j, written to `out + j·nx`.
+    private func adjointBlock(_ k: Int, count: Int, p src: UnsafePointer<Double>, ldp: Int, z zs: [[Double]]?,
+                              into op: UnsafeMutablePointer<Double>) {
+        let blk = blocks[k]
+        if let t = patterns[blk.pattern].map {
+            if blk.dim > 0 {
+                t.withUnsafeBufferPointer { tp in
+                    if count == 1 {
+                        RawKernels.gemv(.transpose, m: d, n: blk.dim, alpha: 1, a: tp.baseAddress!, lda: d,
+                                        x: src, beta: 0, y: op + blk.x + 1)
+                    } else {
+                        RawKernels.gemm(.transpose, .none, m: blk.dim, n: count, k: d, alpha: 1, a: tp.baseAddress!, lda: d,
+                                        b: src, ldb: ldp, beta: 0, c: op + blk.x + 1, ldc: nx)
+                    }
+                }
+            }
+        } else {
+            for j in 0..<count { for i in 0..<d { op[blk.x + 1 + i + j * nx] = src[i + j * ldp] } }
+        }
+        for j in 0..<count {
+            let o = op + j * nx
+            o[blk.x] = 0
+            if let zv = zs?[j] {
+                for i in 0...blk.dim { o[blk.x + i] -= zv[blk.soc + i] }
+            }
         }
     }
 
     /// `ax ← A x` (n entries) and `gx ← G x` (ns entries).
     func forward(_ x: [Double], ax: inout [Double], gx: inout [Double]) {
-        let nb = blocks.count
-        var q = [Double](repeating: 0, count: d * nb)
-        var z = [Double](repeating: 0, count: n * nb)
-        x.withUnsafeBufferPointer { xp in
+        let r = forward([x])[0]
+        ax = r.ax
+        gx = r.gx
+    }
+
+    /// A xⱼ and G xⱼ for several vectors at once: each map Tᵢ is read once for all of them, and the
+    /// product by X is one matrix product.
+    func forward(_ xs: [[Double]]) -> [(ax: [Double], gx: [Double])] {
+        let nb = blocks.count, count = xs.count
+        let flat = xs.count == 1 ? xs[0] : Array(xs.joined())
+        var q = [Double](repeating: 0, count: d * nb * count)
+        var z = [Double](repeating: 0, count: n * nb * count)
+        flat.withUnsafeBufferPointer { xp in
             q.withUnsafeMutableBufferPointer { qp in
                 let src = SharedReadOnlyBuffer(base: xp.baseAddress!), dst = SharedBuffer(base: qp.baseAddress!)
+                let ldq = nb * d
                 forEachBlockChunk { range in
-                    for k in range { self.mapped(src.base, block: k, into: dst.base + k * self.d) }
+                    for k in range { self.mapped(src.base, count: count, block: k, into: dst.base + k * self.d, ldo: ldq) }
                 }
             }
         }
         X.withUnsafeBufferPointer { xp in
             q.withUnsafeBufferPointer { qp in
                 z.withUnsafeMutableBufferPointer { zp in
-                    RawKernels.gemm(.none, .none, m: n, n: nb, k: d, alpha: 1, a: xp.baseAddress!, lda: n,
+                    RawKernels.gemm(.none, .none, m: n, n: nb * count, k: d, alpha: 1, a: xp.baseAddress!, lda: n,
                                     b: qp.baseAddress!, ldb: d, beta: 0, c: zp.baseAddress!, ldc: n)
                 }
             }
         }
-        for i in 0..<n { ax[i] = 0 }
-        z.withUnsafeBufferPointer { zp in
-            ax.withUnsafeMutableBufferPointer { axp in
-                gx.withUnsafeMutableBufferPointer { gp in
-                    for k in 0..<nb {
-                        let blk = blocks[k]
-                        let pat = patterns[blk.pattern]
-                        let col = zp.baseAddress! + k * n
-                        let sgn = blk.sign
-                        for i in pat.active { axp[i] += sgn * col[i] }
-                        for j in 0...blk.dim { gp[blk.soc + j] = -x[blk.x + j] }
-                        if let lp = blk.lp {
-                            pat.sign.withUnsafeBufferPointer { sp in
-                                for i in 0..<n { gp[lp + i] = -sp[i] * col[i] }
+        var results: [(ax: [Double], gx: [Double])] = []
+        for j in 0..<count {
+            var ax = [Double](repeating: 0, count: n)
+            var gx = [Double](repeating: 0, count: ns)
+            let x = xs[j]
+            z.withUnsafeBufferPointer { zp in
+                ax.withUnsafeMutableBufferPointer { axp in
+                    gx.withUnsafeMutableBufferPointer { gp in
+                        for k in 0..<nb {
+                            let blk = blocks[k]
+                            let pat = patterns[blk.pattern]
+                            let col = zp.baseAddress! + (j * nb + k) * n
+                            let sgn = blk.sign
+                            for i in pat.active { axp[i] += sgn * col[i] }
+                            for i in 0...blk.dim { gp[blk.soc + i] = -x[blk.x + i] }
+                            if let lp = blk.lp {
+                                pat.sign.withUnsafeBufferPointer { sp in
+                                    for i in 0..<n { gp[lp + i] = -sp[i] * col[i] }
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        if let r = residual {
-            let t = x[r.x]
-            gx[r.cone] = -t
-            gx[r.cone + 1] = -t
-            for i in 0..<n {
-                ax[i] -= r.scale * x[r.x + 1 + i]
-                gx[r.cone + 2 + i] = -2 * x[r.x + 1 + i]
+            if let r = residual {
+                let t = x[r.x]
+                gx[r.cone] = -t
+                gx[r.cone + 1] = -t
+                for i in 0..<n {
+                    ax[i] -= r.scale * x[r.x + 1 + i]
+                    gx[r.cone + 2 + i] = -2 * x[r.x + 1 + i]
+                }
             }
+            results.append((ax, gx))
         }
+        return results
     }
 
     /// `out ← Aᵀ yv + Gᵀ zv` (either may be nil).
     func adjoint(y yv: [Double]?, z zv: [Double]?, into out: inout [Double]) {
+        out = adjoint(ys: yv.map { [$0] }, zs: zv.map { [$0] })[0]
+    }
+
+    /// Aᵀyⱼ + Gᵀzⱼ for several pairs at once (`ys` or `zs` may be nil, else both have one entry per pair).
+    func adjoint(ys: [[Double]]?, zs: [[Double]]?) -> [[Double]] {
         let nb = blocks.count
-        if yv == nil && !hasReluCones {
+        let count = ys?.count ?? zs?.count ?? 0
+        var flat = [Double](repeating: 0, count: nx * count)
+        if ys == nil && !hasReluCones {
             // Only the cones' −z: no product by X or the maps.
-            for k in 0..<nb {
-                let blk = blocks[k]
-                for j in 0...blk.dim { out[blk.x + j] = -(zv?[blk.soc + j] ?? 0) }
-            }
-            adjointResidual(y: nil, z: zv, into: &out)
-            return
-        }
-        var rmat = [Double](repeating: 0, count: n * nb)
-        var p = [Double](repeating: 0, count: d * nb)
-        rmat.withUnsafeMutableBufferPointer { rp in
-            for k in 0..<nb {
-                let blk = blocks[k]
-                let pat = patterns[blk.pattern]
-                let col = rp.baseAddress! + k * n
-                if let yv {
-                    for i in pat.active { col[i] = blk.sign * yv[i] }
-                }
-                if let zv, let lp = blk.lp {
-                    for i in 0..<n { col[i] -= pat.sign[i] * zv[lp + i] }
+            for j in 0..<count {
+                for k in 0..<nb {
+                    let blk = blocks[k]
+                    for i in 0...blk.dim { flat[j * nx + blk.x + i] = -(zs?[j][blk.soc + i] ?? 0) }
                 }
             }
-        }
-        X.withUnsafeBufferPointer { xp in
-            rmat.withUnsafeBufferPointer { rp in
-                p.withUnsafeMutableBufferPointer { pp in
-                    RawKernels.gemm(.transpose, .none, m: d, n: nb, k: n, alpha: 1, a: xp.baseAddress!, lda: n,
-                                    b: rp.baseAddress!, ldb: n, beta: 0, c: pp.baseAddress!, ldc: d)
+        } else {
+            var rmat = [Double](repeating: 0, count: n * nb * count)
+            var p = [Double](repeating: 0, count: d * nb * count)
+            rmat.withUnsafeMutableBufferPointer { rp in
+                for j in 0..<count {
+                    for k in 0..<nb {
+                        let blk = blocks[k]
+                        let pat = patterns[blk.pattern]
+                        let col = rp.baseAddress! + (j * nb + k) * n
+                        if let yv = ys?[j] {
+                            for i in pat.active { col[i] = blk.sign * yv[i] }
+                        }
+                        if let zv = zs?[j], let lp = blk.lp {
+                            for i in 0..<n { col[i] -= pat.sign[i] * zv[lp + i] }
+                        }
+                    }
+                }
+            }
+            X.withUnsafeBufferPointer { xp in
+                rmat.withUnsafeBufferPointer { rp in
+                    p.withUnsafeMutableBufferPointer { pp in
+                        RawKernels.gemm(.transpose, .none, m: d, n: nb * count, k: n, alpha: 1, a: xp.baseAddress!, lda: n,
+                                        b: rp.baseAddress!, ldb: n, beta: 0, c: pp.baseAddress!, ldc: d)
+                    }
+                }
+            }
+            p.withUnsafeBufferPointer { pp in
+                flat.withUnsafeMutableBufferPointer { op in
+                    let src = SharedReadOnlyBuffer(base: pp.baseAddress!), dst = SharedBuffer(base: op.baseAddress!)
+                    let ldp = nb * d
+                    forEachBlockChunk { range in
+                        for k in range {
+                            self.adjointBlock(k, count: count, p: src.base + k * self.d, ldp: ldp, z: zs, into: dst.base)
+                        }
+                    }
                 }
             }
         }
-        p.withUnsafeBufferPointer { pp in
-            out.withUnsafeMutableBufferPointer { op in
-                let src = SharedReadOnlyBuffer(base: pp.baseAddress!), dst = SharedBuffer(base: op.baseAddress!)
-                forEachBlockChunk { range in
-                    for k in range { self.adjointBlock(k, p: src.base + k * self.d, z: zv, into: dst.base) }
-                }
-            }
+        var results: [[Double]] = []
+        for j in 0..<count {
+            var out = count == 1 ? flat : Array(flat[(j * nx)..<((j + 1) * nx)])
+            adjointResidual(y: ys?[j], z: zs?[j], into: &out)
+            results.append(out)
         }
-        adjointResidual(y: yv, z: zv, into: &out)
+        return results
     }
 
     /// Whether any block carries ReLU-cone rows (exact and approx).

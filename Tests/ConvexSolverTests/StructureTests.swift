@@ -126,11 +126,16 @@ import Testing
     }
 
     /// The BLAS thread count changes round-off only.
-    @Test func threadCountDoesNotChangeTheAnswer() throws {
+    /// Two BLAS threads split the per-block work (factorizations, the normalized bases and their products,
+    /// with at least 64 blocks) into chunks: the answer must agree with one thread's to round-off.
+    @Test(arguments: [(LearnedModel.plain, Formulation.exact), (.normalized, .relaxed), (.normalized, .exact)])
+    func threadCountDoesNotChangeTheAnswer(model: LearnedModel, formulation: Formulation) throws {
         var rng = TestRandom(seed: 26)
-        let X = rng.matrix(60, 10, scale: 1 / 60.0.squareRoot())
+        let X = rng.matrix(80, 10, scale: 1 / 80.0.squareRoot())
         let y = X.times((0..<10).map { _ in rng.gaussian() }).map { max($0, 0) }
-        let program = try GroupNormProgram(model: .plain, formulation: .exact, X: X, y: y, patterns: rng.patterns(X, count: 60))
+        let patterns = rng.patterns(X, count: 120)
+        #expect(patterns.count >= 64)
+        let program = try GroupNormProgram(model: model, formulation: formulation, X: X, y: y, patterns: patterns)
         let before = BLASThreads.current
         defer { BLASThreads.set(before) }
         BLASThreads.set(1)
@@ -139,5 +144,44 @@ import Testing
         let two = try InteriorPointSolver().solve(program)
         #expect(one.status == .solved && two.status == .solved)
         #expect(abs(one.objective - two.objective) <= 1e-8 * max(1, one.objective))
+    }
+
+    /// The normalized bases Tᵢ = VᵢΣᵢ⁻¹ (from the Gram eigendecomposition when DᵢX is well conditioned, else
+    /// from the SVD): DᵢX Tᵢ has orthonormal columns, Tᵢ has orthogonal columns, and the kept rank is DᵢX's.
+    @Test func normalizedBasesAreOrthonormalImages() throws {
+        var rng = TestRandom(seed: 31)
+        let n = 40, d = 8
+        let X = rng.matrix(n, d, scale: 1 / Double(n).squareRoot())
+        var patterns = rng.patterns(X, count: 30)
+        // Also a pattern with fewer active rows than d (SVD path, rank 5) and one with exactly d.
+        patterns.append((0..<n).map { $0 < 5 })
+        patterns.append((0..<n).map { $0 >= n - d })
+        let y = X.times((0..<d).map { _ in rng.gaussian() }).map { max($0, 0) }
+        let program = try GroupNormProgram(model: .normalized, formulation: .relaxed, X: X, y: y, patterns: patterns)
+        let result = try InteriorPointSolver().solve(program)
+        #expect(result.status == .solved)
+        for (i, h) in patterns.enumerated() {
+            let t = result.solution.firstLayerMaps[i]
+            let r = t.count / d
+            let active = h.indices.filter { h[$0] }
+            #expect(r == min(active.count, d), "pattern \(i): rank \(r)")
+            // U = (DX) T on the active rows.
+            var u = [Double](repeating: 0, count: active.count * r)
+            for j in 0..<r { for (a, row) in active.enumerated() {
+                u[a + j * active.count] = (0..<d).reduce(0.0) { $0 + X[row, $1] * t[$1 + j * d] }
+            } }
+            var worst = 0.0, offDiagonal = 0.0
+            for j in 0..<r { for k in 0..<r {
+                let uu = (0..<active.count).reduce(0.0) { $0 + u[$1 + j * active.count] * u[$1 + k * active.count] }
+                worst = max(worst, abs(uu - (j == k ? 1 : 0)))
+                if j != k {
+                    let tt = (0..<d).reduce(0.0) { $0 + t[$1 + j * d] * t[$1 + k * d] }
+                    let scale = (0..<d).reduce(0.0) { $0 + t[$1 + j * d] * t[$1 + j * d] }
+                    offDiagonal = max(offDiagonal, abs(tt) / scale)
+                }
+            } }
+            #expect(worst <= 1e-10, "pattern \(i): UᵀU − I = \(worst)")
+            #expect(offDiagonal <= 1e-10, "pattern \(i): columns of T not orthogonal (\(offDiagonal))")
+        }
     }
 }
