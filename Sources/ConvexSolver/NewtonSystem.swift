@@ -58,7 +58,8 @@ final class NewtonSystem: @unchecked Sendable {
     /// A rank-one term c·v vᵀ goes to V when its weight exceeds this multiple of the block's base scale.
     private let bigThreshold = 100.0
     /// Iterative refinement stops once the residual of the Newton system is below this, relative to
-    /// the largest right-hand-side entry.
+    /// the largest right-hand-side entry, or when a step no longer halves it (the residual is then at
+    /// the rounding floor of its own evaluation).
     var refinementTolerance = 1e-12
     /// At most this many columns in V; smaller ones are added to M₀.
     private let maxBigColumns = 64
@@ -801,7 +802,7 @@ final class NewtonSystem: @unchecked Sendable {
                 if settings.verbose {
                     FileHandle.standardError.write(String(format: "      refine err %.2e (x %.2e y %.2e z %.2e) rhs %.2e\n", err, Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez), rhsNorms[j]).data(using: .utf8)!)
                 }
-                if err <= refinementTolerance * rhsNorms[j] || err >= 0.9 * lastErr[j] { continue }
+                if err <= refinementTolerance * rhsNorms[j] || err >= 0.5 * lastErr[j] { continue }
                 lastErr[j] = err
                 corrections.append(NewtonRightHandSide(p: ex, q: ey, r: ez))
                 stillActive.append(j)
