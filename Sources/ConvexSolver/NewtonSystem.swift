@@ -153,8 +153,12 @@ final class NewtonSystem: @unchecked Sendable {
         candidates.removeAll(keepingCapacity: true)
         // Per-pattern work (block factorizations, congruences) in parallel chunks.
         let patternCount = blocksOfPattern.count
-        if prog.model == .normalized && prog.formulation == .relaxed && projectors.isEmpty {
-            computeProjectors()
+        if prog.model == .normalized && prog.formulation == .relaxed {
+            if projectors.isEmpty { computeProjectors() }
+            // hₖ ∘ (X Tₖ w̄₁ₖ) for every block at once (the rank-one terms of `addProjectorBlock`).
+            var wbar1 = [Double](repeating: 0, count: prog.nx)
+            for blk in prog.blocks { for j in 0..<blk.dim { wbar1[blk.x + 1 + j] = w.wbar[blk.soc + 1 + j] } }
+            projectorImages = prog.maskedBlockImages(wbar1)
         }
         let workers = (0..<min(prog.parallelism.workers, max(1, patternCount))).map { _ in FactorWorker(n: n) }
         let chunk = (patternCount + workers.count - 1) / max(1, workers.count)
@@ -366,6 +370,8 @@ final class NewtonSystem: @unchecked Sendable {
         }
     }
 
+    /// Normalized/relaxed: hₖ ∘ (X Tₖ w̄₁ₖ) of every block at the current scaling (n×blocks), from `factor`.
+    private var projectorImages: [Double] = []
     /// Packed lower triangles of Pᵢ = UᵢUᵢᵀ on the active rows (normalized/relaxed patterns; computed on
     /// first use). Memory Σ|hᵢ|(|hᵢ|+1)/2 doubles.
     private var projectors: [[Double]] = []
@@ -443,7 +449,8 @@ final class NewtonSystem: @unchecked Sendable {
         }
         let w1 = Array(scaling.wbar[(blk.soc + 1)..<(blk.soc + 1 + blk.dim)])
         let w1sq = w1.reduce(0) { $0 + $1 * $1 }
-        let col = maskedImage(pattern: blk.pattern, w1).map { $0 * (2 * e2).squareRoot() }
+        let root = (2 * e2).squareRoot()
+        let col = projectorImages[(k * n)..<((k + 1) * n)].map { $0 * root }
         if 2 * w1sq > bigThreshold {
             worker.candidates.append((2 * w1sq, k, col, 2 * e2))
         } else {

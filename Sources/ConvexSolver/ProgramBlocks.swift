@@ -307,26 +307,7 @@ struct ProgramBlocks {
     /// product by X is one matrix product.
     func forward(_ xs: [[Double]]) -> [(ax: [Double], gx: [Double])] {
         let nb = blocks.count, count = xs.count
-        let flat = xs.count == 1 ? xs[0] : Array(xs.joined())
-        var q = [Double](repeating: 0, count: d * nb * count)
-        var z = [Double](repeating: 0, count: n * nb * count)
-        flat.withUnsafeBufferPointer { xp in
-            q.withUnsafeMutableBufferPointer { qp in
-                let src = SharedReadOnlyBuffer(base: xp.baseAddress!), dst = SharedBuffer(base: qp.baseAddress!)
-                let ldq = nb * d
-                forEachBlockChunk { range in
-                    for k in range { self.mapped(src.base, count: count, block: k, into: dst.base + k * self.d, ldo: ldq) }
-                }
-            }
-        }
-        X.withUnsafeBufferPointer { xp in
-            q.withUnsafeBufferPointer { qp in
-                z.withUnsafeMutableBufferPointer { zp in
-                    RawKernels.gemm(.none, .none, m: n, n: nb * count, k: d, alpha: 1, a: xp.baseAddress!, lda: n,
-                                    b: qp.baseAddress!, ldb: d, beta: 0, c: zp.baseAddress!, ldc: n)
-                }
-            }
-        }
+        let z = blockProducts(xs.count == 1 ? xs[0] : Array(xs.joined()), count: count)
         var results: [(ax: [Double], gx: [Double])] = []
         for j in 0..<count {
             var ax = [Double](repeating: 0, count: n)
@@ -363,6 +344,43 @@ struct ProgramBlocks {
             results.append((ax, gx))
         }
         return results
+    }
+
+    /// hₖ ∘ (X Tₖ wₖ) for every block k (an n×blocks matrix, column k for block k; no sign), where wₖ is
+    /// block k's part of `x`.
+    func maskedBlockImages(_ x: [Double]) -> [Double] {
+        var z = blockProducts(x, count: 1)
+        for (k, blk) in blocks.enumerated() {
+            let mask = patterns[blk.pattern].mask
+            for i in 0..<n { z[i + k * n] *= mask[i] }
+        }
+        return z
+    }
+
+    /// X Tₖ wₖ for every block k and each of the `count` vectors stored one after the other in `flat`
+    /// (an n × (blocks·count) matrix, column j·blocks + k).
+    private func blockProducts(_ flat: [Double], count: Int) -> [Double] {
+        let nb = blocks.count
+        var q = [Double](repeating: 0, count: d * nb * count)
+        var z = [Double](repeating: 0, count: n * nb * count)
+        flat.withUnsafeBufferPointer { xp in
+            q.withUnsafeMutableBufferPointer { qp in
+                let src = SharedReadOnlyBuffer(base: xp.baseAddress!), dst = SharedBuffer(base: qp.baseAddress!)
+                let ldq = nb * d
+                forEachBlockChunk { range in
+                    for k in range { self.mapped(src.base, count: count, block: k, into: dst.base + k * self.d, ldo: ldq) }
+                }
+            }
+        }
+        X.withUnsafeBufferPointer { xp in
+            q.withUnsafeBufferPointer { qp in
+                z.withUnsafeMutableBufferPointer { zp in
+                    RawKernels.gemm(.none, .none, m: n, n: nb * count, k: d, alpha: 1, a: xp.baseAddress!, lda: n,
+                                    b: qp.baseAddress!, ldb: d, beta: 0, c: zp.baseAddress!, ldc: n)
+                }
+            }
+        }
+        return z
     }
 
     /// `out ← Aᵀ yv + Gᵀ zv` (either may be nil).
