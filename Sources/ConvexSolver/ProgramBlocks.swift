@@ -361,8 +361,9 @@ struct ProgramBlocks {
     /// (an n × (blocks·count) matrix, column j·blocks + k).
     private func blockProducts(_ flat: [Double], count: Int) -> [Double] {
         let nb = blocks.count
-        var q = [Double](repeating: 0, count: d * nb * count)
-        var z = [Double](repeating: 0, count: n * nb * count)
+        // Every entry of q (maps or copies) and z (a β = 0 product) is written below: no zero fill.
+        var q = Self.unfilled(d * nb * count)
+        var z = Self.unfilled(n * nb * count)
         flat.withUnsafeBufferPointer { xp in
             q.withUnsafeMutableBufferPointer { qp in
                 let src = SharedReadOnlyBuffer(base: xp.baseAddress!), dst = SharedBuffer(base: qp.baseAddress!)
@@ -403,7 +404,7 @@ struct ProgramBlocks {
             }
         } else {
             var rmat = [Double](repeating: 0, count: n * nb * count)
-            var p = [Double](repeating: 0, count: d * nb * count)
+            var p = Self.unfilled(d * nb * count)  // a β = 0 product writes all of it
             rmat.withUnsafeMutableBufferPointer { rp in
                 for j in 0..<count {
                     for k in 0..<nb {
@@ -446,6 +447,12 @@ struct ProgramBlocks {
             results.append(out)
         }
         return results
+    }
+
+    /// An array of `count` doubles whose contents the caller overwrites entirely (no zero fill: the
+    /// products' work buffers are megabytes, filled on every pass).
+    static func unfilled(_ count: Int) -> [Double] {
+        [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
     /// Whether any block carries ReLU-cone rows (exact and approx).
