@@ -190,7 +190,12 @@ struct IterationState {
                     // AᵀΔy + GᵀΔz + cΔτ = −η r_x (G = −I there), so that the dual residual also falls
                     // exactly by the step; as for Δs, the solve's error goes into the centrality.
                     var rowsx = [Double](repeating: 0, count: nx)
-                    if prog.hasReluCones {
+                    if prog.hasReluCones, let image = sol.adjointImage, let image2 = sol2.adjointImage {
+                        // Aᵀdy + G_ReLUᵀdz_ReLU = (Aᵀdy + Gᵀdz) + dz on the block cones (G = −I there), with
+                        // Aᵀdy + Gᵀdz known from the solves' last refinement checks, by linearity.
+                        for i in 0..<nx { rowsx[i] = image[i] + dtau * image2[i] }
+                        for blk in prog.blocks { for j in 0...blk.dim { rowsx[blk.x + j] += dz[blk.soc + j] } }
+                    } else if prog.hasReluCones {
                         var zlp = dz
                         for blk in prog.blocks { for j in 0...blk.dim { zlp[blk.soc + j] = 0 } }
                         prog.adjoint(y: dy, z: zlp, into: &rowsx)

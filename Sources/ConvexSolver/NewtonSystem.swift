@@ -809,7 +809,10 @@ final class NewtonSystem: @unchecked Sendable {
                 if settings.verbose {
                     FileHandle.standardError.write(String(format: "      refine err %.2e (x %.2e y %.2e z %.2e) rhs %.2e\n", err, Vector.maxAbs(ex), Vector.maxAbs(ey), Vector.maxAbs(ez), rhsNorms[j]).data(using: .utf8)!)
                 }
-                if err <= refinementTolerance * rhsNorms[j] || err >= 0.5 * lastErr[j] { continue }
+                if err <= refinementTolerance * rhsNorms[j] || err >= 0.5 * lastErr[j] {
+                    sols[j].adjointImage = products[a]
+                    continue
+                }
                 lastErr[j] = err
                 corrections.append(NewtonRightHandSide(p: ex, q: ey, r: ez))
                 stillActive.append(j)
@@ -841,9 +844,12 @@ struct NewtonSolution {
     var gdx: [Double]
     /// Aᵀdy.
     var atdy: [Double]
+    /// Aᵀdy + Gᵀdz when the last refinement check was made at this very solution (else nil).
+    var adjointImage: [Double]? = nil
 
     /// Adds a correction (all parts are linear in the right-hand side).
     mutating func add(_ c: NewtonSolution) {
+        adjointImage = nil
         for i in dx.indices { dx[i] += c.dx[i]; atdy[i] += c.atdy[i] }
         for i in dy.indices { dy[i] += c.dy[i]; adx[i] += c.adx[i] }
         for i in dz.indices { dz[i] += c.dz[i]; gdx[i] += c.gdx[i] }
