@@ -63,13 +63,21 @@ def build(inst):
     return cp.Problem(objective, constraints)
 
 
+TIGHT = {}
+
+
+def clarabel_solve(prob):
+    """Solve with Clarabel: default settings, or the tight ones of --tight."""
+    prob.solve(solver=cp.CLARABEL, **TIGHT)
+
+
 def solve_file(path, queue):
     """Child-process body: build and solve one instance, put (status, value, solve s, total s) on queue."""
     with open(path) as fh:
         inst = json.load(fh)
     t0 = time.perf_counter()
     prob = build(inst)
-    prob.solve(solver=cp.CLARABEL)
+    clarabel_solve(prob)
     total = time.perf_counter() - t0
     queue.put((prob.status, prob.value, prob.solver_stats.solve_time, total))
 
@@ -97,7 +105,13 @@ def main():
     ap.add_argument("--out", default=None, help="write the peer results as JSON here")
     ap.add_argument("--time-limit", type=float, default=None,
                     help="stop an instance after this many seconds and report a lower bound")
+    ap.add_argument("--tight", action="store_true",
+                    help="Clarabel with tight tolerances (gap 1e-14 absolute, 1e-10 relative, feasibility 1e-10)"
+                         " for checking agreement: its defaults (1e-8 absolute gap) leave approx objectives (~1e-6)"
+                         " accurate to ~1e-2 relative only")
     args = ap.parse_args()
+    if args.tight:
+        TIGHT.update(tol_gap_abs=1e-14, tol_gap_rel=1e-10, tol_feas=1e-10, tol_ktratio=1e-10, max_iter=500)
     with open(args.ours) as fh:
         ours = {r["file"]: r for r in json.load(fh)["results"]}
     files = []
@@ -127,7 +141,7 @@ def main():
                 inst = json.load(fh)
             t0 = time.perf_counter()
             prob = build(inst)
-            prob.solve(solver=cp.CLARABEL)
+            clarabel_solve(prob)
             total = time.perf_counter() - t0
             status, value, solve = prob.status, prob.value, prob.solver_stats.solve_time
         row = {"file": name, "status": status, "objective": value, "solve_seconds": solve, "total_seconds": total}
@@ -137,7 +151,8 @@ def main():
                        relative_difference=rel, clarabel_ratio=solve / mine["seconds"], cvxpy_ratio=total / mine["seconds"])
             print(f"{name:34s} {mine['objective']:14.10g} {value:14.10g} {rel:9.1e} {mine['seconds']:8.3f} "
                   f"{solve:8.3f} {total:8.3f} {row['clarabel_ratio']:9.1f} {row['cvxpy_ratio']:10.1f}"
-                  + ("" if mine["status"] == "solved" else f"  (ours: {mine['status']})"), flush=True)
+                  + ("" if mine["status"] == "solved" else f"  (ours: {mine['status']})")
+                  + ("" if status == "optimal" else f"  (clarabel: {status})"), flush=True)
         else:
             print(f"{name:34s} {'-':>14s} {value:14.10g} {'-':>9s} {'-':>8s} {solve:8.3f} {total:8.3f}", flush=True)
         rows.append(row)
