@@ -2,6 +2,9 @@
 # `make bench-peer`: solve the benchmark instances with CVXPY + Clarabel (in the virtualenv .venv-peer,
 # created on first use) and print them beside our results from bench/results/ours.json.
 # usage: bench/peer.sh [FILTER]   (only instance files whose name contains FILTER, e.g. n100)
+# PEER_TIME_LIMIT=S (default 1200) stops an instance after S seconds (the row is then a lower bound: CVXPY
+# needs hours and ~9 GB for the exact and approx programs at (400, 100)); PEER_TIGHT=1 runs Clarabel with tight
+# tolerances instead, to check agreement (its default 1e-8 absolute gap leaves approx objectives, ~1e-6, loose).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -11,5 +14,7 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install -q cvxpy clarabel numpy
 fi
 [ -f "$here/results/ours.json" ] || { echo "error: run bench/solver_bench.sh (make bench) first" >&2; exit 1; }
-"$venv/bin/python" "$here/peer_cvxpy.py" "$here/results/ours.json" "$here/instances" --filter "${1:-}" \
-  --out "$here/results/peer.json"
+tight=(); out="$here/results/peer.json"
+if [ -n "${PEER_TIGHT:-}" ]; then tight=(--tight); out="$here/results/peer_tight.json"; fi
+"$venv/bin/python" -u "$here/peer_cvxpy.py" "$here/results/ours.json" "$here/instances" --filter "${1:-}" \
+  --time-limit "${PEER_TIME_LIMIT:-1200}" "${tight[@]}" --out "$out"
