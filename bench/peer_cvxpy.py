@@ -16,6 +16,7 @@ import glob
 import json
 import multiprocessing
 import os
+import resource
 import time
 
 import numpy as np
@@ -82,6 +83,12 @@ def solve_file(path, queue):
     queue.put((prob.status, prob.value, prob.solver_stats.solve_time, total))
 
 
+def children_cpu():
+    """User + system CPU seconds of the reaped child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_limited(path, limit):
     """(status, value, solve s, total s), or None when the time limit passed first."""
     queue = multiprocessing.Queue()
@@ -125,14 +132,18 @@ def main():
         name = os.path.basename(f)
         mine = ours.get(name)
         if args.time_limit:
+            cpu_before = children_cpu()
             outcome = run_limited(f, args.time_limit)
             if outcome is None:
-                row = {"file": name, "status": "time_limit", "total_seconds_at_least": args.time_limit}
+                cpu = children_cpu() - cpu_before
+                row = {"file": name, "status": "time_limit", "total_seconds_at_least": args.time_limit,
+                       "cpu_seconds_used": cpu}
                 if mine:
                     bound = args.time_limit / mine["seconds"]
                     row.update(ours_objective=mine["objective"], ours_seconds=mine["seconds"], cvxpy_ratio_at_least=bound)
                     print(f"{name:34s} {mine['objective']:14.10g} {'-':>14s} {'-':>9s} {mine['seconds']:8.3f} "
-                          f"{'-':>8s} {'>' + format(args.time_limit, '.0f'):>8s} {'-':>9s} {'>=' + format(bound, '.1f'):>10s}", flush=True)
+                          f"{'-':>8s} {'>' + format(args.time_limit, '.0f'):>8s} {'-':>9s} {'>=' + format(bound, '.1f'):>10s}"
+                          f"  (stopped; {cpu:.0f} CPU s used)", flush=True)
                 rows.append(row)
                 continue
             status, value, solve, total = outcome
