@@ -76,7 +76,7 @@ final class NewtonSystem: @unchecked Sendable {
             e[j] = 1
             var aty = [Double](repeating: 0, count: prog.nx)
             prog.adjoint(y: e, z: nil, into: &aty)
-            let h = try applyHInverse(aty)
+            let h = applyHInverse(aty)
             var ax = [Double](repeating: 0, count: n)
             var gx = [Double](repeating: 0, count: prog.ns)
             prog.forward(h, ax: &ax, gx: &gx)
@@ -637,55 +637,31 @@ final class NewtonSystem: @unchecked Sendable {
 
     /// x ← H⁻¹ f, block by block.
     /// With `moderate`, the big blocks' rank-one terms c q̃ q̃ᵀ are left out (H⁻¹ − c q̃ q̃ᵀ = B).
-    func applyHInverse(_ f: [Double], moderate: Bool = false) throws -> [Double] {
-        var out = f
-        var small: [Double] = []
-        for (k, blk) in prog.blocks.enumerated() {
-            let m = blk.dim + 1
-            let skipRankOne = moderate && isBig[k]
-            if blk.lp != nil {
-                // x_w = S⁻¹(f_w − ρ f_t), x_t = f_t/h_tt − ρᵀx_w with h_tt = η⁻²(1 + 2‖w̄₁‖²),
-                // ρ = h_tw/h_tt = −2 w̄₀ w̄₁/(1 + 2‖w̄₁‖²).
-                let r = blk.dim
-                let o = blk.soc
-                var w1sq = 0.0
-                for j in 1..<m { w1sq += scaling.wbar[o + j] * scaling.wbar[o + j] }
-                let denom = 1 + 2 * w1sq
-                let htt = denom / (scaling.eta[k] * scaling.eta[k])
-                let ft = f[blk.x]
-                let rhoScale = -2 * scaling.wbar[o] / denom
-                for j in 1..<m { out[blk.x + j] = f[blk.x + j] - rhoScale * scaling.wbar[o + j] * ft }
-                if r > 0 {
-                    // S⁻¹v = S₀⁻¹v + c q (qᵀv).
-                    var qv = 0.0
-                    for j in 0..<r { qv += rankOneQ[k][j] * out[blk.x + 1 + j] }
-                    if small.count < r { small = [Double](repeating: 0, count: r) }
-                    for j in 0..<r { small[j] = out[blk.x + 1 + j] }
-                    factors[k].withUnsafeBufferPointer { ip in
-                        small.withUnsafeBufferPointer { sp in
-                            out.withUnsafeMutableBufferPointer { op in
-                                RawKernels.packedSymmetricMultiply(n: r, alpha: 1, packedLower: ip.baseAddress!,
-                                                                   x: sp.baseAddress!, beta: 0, y: op.baseAddress! + blk.x + 1)
-                            }
+    func applyHInverse(_ f: [Double], moderate: Bool = false) -> [Double] {
+        applyHInverse([f], moderate: moderate)[0]
+    }
+
+    /// H⁻¹ fⱼ for several vectors: each block's factor is read once for all of them, and the blocks are
+    /// split across the workers.
+    func applyHInverse(_ fs: [[Double]], moderate: Bool = false) -> [[Double]] {
+        let nx = prog.nx, count = fs.count
+        let flatIn = count == 1 ? fs[0] : Array(fs.joined())
+        var flatOut = flatIn
+        flatIn.withUnsafeBufferPointer { ip in
+            flatOut.withUnsafeMutableBufferPointer { op in
+                let src = SharedReadOnlyBuffer(base: ip.baseAddress!), dst = SharedBuffer(base: op.baseAddress!)
+                prog.parallelism.forEachChunk(of: prog.blocks.count, minimum: 64) { range in
+                    var small = [Double](repeating: 0, count: self.prog.d)
+                    for k in range {
+                        for j in 0..<count {
+                            self.applyBlockInverse(k, f: src.base + j * nx, into: dst.base + j * nx, moderate: moderate,
+                                                   scratch: &small)
                         }
                     }
-                    if !skipRankOne {
-                        let cq = rankOneC[k] * qv
-                        for j in 0..<r { out[blk.x + 1 + j] += cq * rankOneQ[k][j] }
-                    }
                 }
-                var rx = 0.0
-                for j in 1..<m { rx += rhoScale * scaling.wbar[o + j] * out[blk.x + j] }
-                out[blk.x] = ft / htt - rx
-            } else {
-                // W² f = η²(2 w̄ (w̄ᵀf) − J f); the moderate part is −η² J f.
-                let e2 = scaling.eta[k] * scaling.eta[k]
-                var wf = 0.0
-                if !skipRankOne { for j in 0..<m { wf += scaling.wbar[blk.soc + j] * f[blk.x + j] } }
-                out[blk.x] = e2 * (2 * scaling.wbar[blk.soc] * wf - f[blk.x])
-                for j in 1..<m { out[blk.x + j] = e2 * (2 * scaling.wbar[blk.soc + j] * wf + f[blk.x + j]) }
             }
         }
+        var outs = (0..<count).map { j in count == 1 ? flatOut : Array(flatOut[(j * nx)..<((j + 1) * nx)]) }
         if let res = prog.residual {
             // H = η⁻²(diag(0, 4I) + 2 g gᵀ), g = (w̄₀ − w̄₁, −2 w̄₂:).
             let n = prog.n
@@ -693,18 +669,68 @@ final class NewtonSystem: @unchecked Sendable {
             let e2 = scaling.eta[seg] * scaling.eta[seg]
             let o = res.cone
             let g0 = scaling.wbar[o] - scaling.wbar[o + 1]
-            let ft = f[res.x]
-            let gx = e2 * ft / (2 * g0)
-            var grx = 0.0
-            for i in 0..<n {
-                let gr = -2 * scaling.wbar[o + 2 + i]
-                let xr = e2 * (f[res.x + 1 + i] - gr * ft / g0) / 4
-                out[res.x + 1 + i] = xr
-                grx += gr * xr
+            for j in 0..<count {
+                let f = fs[j]
+                let ft = f[res.x]
+                let gx = e2 * ft / (2 * g0)
+                var grx = 0.0
+                for i in 0..<n {
+                    let gr = -2 * scaling.wbar[o + 2 + i]
+                    let xr = e2 * (f[res.x + 1 + i] - gr * ft / g0) / 4
+                    outs[j][res.x + 1 + i] = xr
+                    grx += gr * xr
+                }
+                outs[j][res.x] = (gx - grx) / g0
             }
-            out[res.x] = (gx - grx) / g0
         }
-        return out
+        return outs
+    }
+
+    /// Block k's part of H⁻¹ f (reads f's block, writes out's block).
+    private func applyBlockInverse(_ k: Int, f: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
+                                   moderate: Bool, scratch small: inout [Double]) {
+        let blk = prog.blocks[k]
+        let m = blk.dim + 1
+        let skipRankOne = moderate && isBig[k]
+        if blk.lp != nil {
+            // x_w = S⁻¹(f_w − ρ f_t), x_t = f_t/h_tt − ρᵀx_w with h_tt = η⁻²(1 + 2‖w̄₁‖²),
+            // ρ = h_tw/h_tt = −2 w̄₀ w̄₁/(1 + 2‖w̄₁‖²).
+            let r = blk.dim
+            let o = blk.soc
+            var w1sq = 0.0
+            for j in 1..<m { w1sq += scaling.wbar[o + j] * scaling.wbar[o + j] }
+            let denom = 1 + 2 * w1sq
+            let htt = denom / (scaling.eta[k] * scaling.eta[k])
+            let ft = f[blk.x]
+            let rhoScale = -2 * scaling.wbar[o] / denom
+            for j in 1..<m { out[blk.x + j] = f[blk.x + j] - rhoScale * scaling.wbar[o + j] * ft }
+            if r > 0 {
+                // S⁻¹v = S₀⁻¹v + c q (qᵀv).
+                var qv = 0.0
+                for j in 0..<r { qv += rankOneQ[k][j] * out[blk.x + 1 + j] }
+                for j in 0..<r { small[j] = out[blk.x + 1 + j] }
+                factors[k].withUnsafeBufferPointer { ip in
+                    small.withUnsafeBufferPointer { sp in
+                        RawKernels.packedSymmetricMultiply(n: r, alpha: 1, packedLower: ip.baseAddress!,
+                                                           x: sp.baseAddress!, beta: 0, y: out + blk.x + 1)
+                    }
+                }
+                if !skipRankOne {
+                    let cq = rankOneC[k] * qv
+                    for j in 0..<r { out[blk.x + 1 + j] += cq * rankOneQ[k][j] }
+                }
+            }
+            var rx = 0.0
+            for j in 1..<m { rx += rhoScale * scaling.wbar[o + j] * out[blk.x + j] }
+            out[blk.x] = ft / htt - rx
+        } else {
+            // W² f = η²(2 w̄ (w̄ᵀf) − J f); the moderate part is −η² J f.
+            let e2 = scaling.eta[k] * scaling.eta[k]
+            var wf = 0.0
+            if !skipRankOne { for j in 0..<m { wf += scaling.wbar[blk.soc + j] * f[blk.x + j] } }
+            out[blk.x] = e2 * (2 * scaling.wbar[blk.soc] * wf - f[blk.x])
+            for j in 1..<m { out[blk.x + j] = e2 * (2 * scaling.wbar[blk.soc + j] * wf + f[blk.x + j]) }
+        }
     }
 
     /// Solves the (augmented) Schur system; returns dy and the extra unknowns ζ′.
@@ -741,7 +767,7 @@ final class NewtonSystem: @unchecked Sendable {
         let vs = rhs.map { scaling.apply($0.r, power: -2) }
         var fs = prog.adjoint(ys: nil, zs: vs)
         for (j, b) in rhs.enumerated() { for i in 0..<nx { fs[j][i] += b.p[i] } }
-        let hfs = try fs.map { try applyHInverse($0, moderate: true) }
+        let hfs = applyHInverse(fs, moderate: true)
         let images = prog.forward(hfs)
         var dys: [[Double]] = [], zetas: [[Double]] = []
         for (j, b) in rhs.enumerated() {
@@ -758,16 +784,14 @@ final class NewtonSystem: @unchecked Sendable {
             dys.append(dy); zetas.append(zeta)
         }
         let atys = prog.adjoint(ys: dys, zs: nil)
-        var dxs: [[Double]] = []
+        for j in rhs.indices { for i in 0..<nx { fs[j][i] -= atys[j][i] } }
+        var dxs = applyHInverse(fs, moderate: true)
         for j in rhs.indices {
-            for i in 0..<nx { fs[j][i] -= atys[j][i] }
-            var dx = try applyHInverse(fs[j], moderate: true)
             for (c, k) in bigBlocks.enumerated() {
                 let x0 = prog.blocks[k].x
                 let xi = -zetas[j][c] / bigNorm[c]
-                for (i, qi) in bigQ[c].enumerated() { dx[x0 + i] += xi * qi }
+                for (i, qi) in bigQ[c].enumerated() { dxs[j][x0 + i] += xi * qi }
             }
-            dxs.append(dx)
         }
         let products = prog.forward(dxs)
         return rhs.indices.map { j in
