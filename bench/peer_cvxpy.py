@@ -72,15 +72,20 @@ def clarabel_solve(prob):
     prob.solve(solver=cp.CLARABEL, **TIGHT)
 
 
-def solve_file(path, queue):
-    """Child-process body: build and solve one instance, put (status, value, solve s, total s) on queue."""
+def solve_path(path):
+    """Build and solve one instance: (status, value, Clarabel's solve s, CVXPY's total s)."""
     with open(path) as fh:
         inst = json.load(fh)
     t0 = time.perf_counter()
     prob = build(inst)
     clarabel_solve(prob)
     total = time.perf_counter() - t0
-    queue.put((prob.status, prob.value, prob.solver_stats.solve_time, total))
+    return prob.status, prob.value, prob.solver_stats.solve_time, total
+
+
+def solve_file(path, queue):
+    """Child-process body: `solve_path`, its outcome put on queue."""
+    queue.put(solve_path(path))
 
 
 def children_cpu():
@@ -148,13 +153,7 @@ def main():
                 continue
             status, value, solve, total = outcome
         else:
-            with open(f) as fh:
-                inst = json.load(fh)
-            t0 = time.perf_counter()
-            prob = build(inst)
-            clarabel_solve(prob)
-            total = time.perf_counter() - t0
-            status, value, solve = prob.status, prob.value, prob.solver_stats.solve_time
+            status, value, solve, total = solve_path(f)
         row = {"file": name, "status": status, "objective": value, "solve_seconds": solve, "total_seconds": total}
         if mine:
             rel = abs(mine["objective"] - value) / max(abs(value), 1e-300)
