@@ -31,7 +31,7 @@ final class NewtonSystem: @unchecked Sendable {
     /// For each pattern, its norm blocks.
     private let blocksOfPattern: [[Int]]
     /// For blocks with ReLU cones: S₀⁻¹ (packed lower triangle), see `factorBlock`.
-    private var factors: [[Double]]
+    private let factors: PackedBlockFactors
     /// Cholesky factor of the regularised Schur complement.
     private var schur: [Double]
     private(set) var scaling: NTScaling
@@ -102,7 +102,7 @@ final class NewtonSystem: @unchecked Sendable {
         var bop = [[Int]](repeating: [], count: prog.patterns.count)
         for (k, b) in prog.blocks.enumerated() { bop[b.pattern].append(k) }
         blocksOfPattern = bop
-        factors = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim * ($0.dim + 1) / 2) }
+        factors = PackedBlockFactors(blocks: prog.blocks)
         schur = [Double](repeating: 0, count: n * n)
         scaling = NTScaling(identity: geometry)
         rankOneQ = prog.blocks.map { $0.lp == nil ? [] : [Double](repeating: 0, count: $0.dim) }
@@ -179,7 +179,7 @@ final class NewtonSystem: @unchecked Sendable {
             if let failure = worker.failure { throw failure }
             for j in 0..<n { for i in j..<n { m[i + j * n] += worker.m[i + j * n] } }
             for r in worker.blockResults {
-                factors[r.k] = r.packed; rankOneQ[r.k] = r.q; rankOneC[r.k] = r.c
+                rankOneQ[r.k] = r.q; rankOneC[r.k] = r.c
             }
             candidates += worker.candidates
             lowRank += worker.lowRank
@@ -378,7 +378,7 @@ final class NewtonSystem: @unchecked Sendable {
     /// What one worker of the parallel factorization produces (private to it until the merge).
     final class FactorWorker: @unchecked Sendable {
         var scratch: [Double] = []
-        var blockResults: [(k: Int, packed: [Double], q: [Double], c: Double)] = []
+        var blockResults: [(k: Int, q: [Double], c: Double)] = []
         var candidates: [(weight: Double, block: Int, column: [Double], c: Double)] = []
         var lowRank: [Double] = []
         var m: [Double]
@@ -519,22 +519,19 @@ final class NewtonSystem: @unchecked Sendable {
         try factor.withUnsafeMutableBufferPointer { hp in
             try RawKernels.choleskyLower(n: r, a: hp.baseAddress!, lda: r)
         }
-        // S₀⁻¹ explicitly (full): applying it later is one gemv, with no triangular-solve packing. Solving
-        // against the identity (two Level-3 triangular solves) is much faster at these sizes than dpotri,
-        // whose triangular inverse runs unblocked.
+        // S₀⁻¹ explicitly: applying it later is one product, with no triangular solves.
         var inv = factor
         try inv.withUnsafeMutableBufferPointer { lp in try RawKernels.choleskyInverse(n: r, l: lp.baseAddress!, ldl: r) }
-        // Stored packed (lower triangle): half the memory, and applying it is memory-bound anyway.
-        var packed = [Double](repeating: 0, count: r * (r + 1) / 2)
+        // Stored packed (lower triangle), in place in the shared buffer (this worker's block only): half
+        // the memory, and applying it is memory-bound anyway.
+        let packed = factors[block: k]
         var idx = 0
         for j in 0..<r { for i in j..<r { packed[idx] = inv[i + j * r]; idx += 1 } }
         var q = [Double](repeating: 0, count: r)
-        packed.withUnsafeBufferPointer { ip in
-            w1.withUnsafeBufferPointer { wp in
-                q.withUnsafeMutableBufferPointer { qp in
-                    RawKernels.packedSymmetricMultiply(n: r, alpha: 1, packedLower: ip.baseAddress!, x: wp.baseAddress!,
-                                                       beta: 0, y: qp.baseAddress!)
-                }
+        w1.withUnsafeBufferPointer { wp in
+            q.withUnsafeMutableBufferPointer { qp in
+                RawKernels.packedSymmetricMultiply(n: r, alpha: 1, packedLower: packed, x: wp.baseAddress!,
+                                                   beta: 0, y: qp.baseAddress!)
             }
         }
         var qcw = 0.0
@@ -545,7 +542,7 @@ final class NewtonSystem: @unchecked Sendable {
             qcw += q[j] * cw
         }
         let c = gamma / (1 / (1 + 2 * w1sq) + gamma * e2 * max(qcw, 0))
-        worker.blockResults.append((k, packed, q, c))
+        worker.blockResults.append((k, q, c))
         guard let kSum else { return }
         for j in 0..<r { for i in j..<r { kSum[i + j * r] += inv[i + j * r] } }
         let weight = c * q.reduce(0) { $0 + $1 * $1 } / e2
@@ -709,11 +706,9 @@ final class NewtonSystem: @unchecked Sendable {
                 var qv = 0.0
                 for j in 0..<r { qv += rankOneQ[k][j] * out[blk.x + 1 + j] }
                 for j in 0..<r { small[j] = out[blk.x + 1 + j] }
-                factors[k].withUnsafeBufferPointer { ip in
-                    small.withUnsafeBufferPointer { sp in
-                        RawKernels.packedSymmetricMultiply(n: r, alpha: 1, packedLower: ip.baseAddress!,
-                                                           x: sp.baseAddress!, beta: 0, y: out + blk.x + 1)
-                    }
+                small.withUnsafeBufferPointer { sp in
+                    RawKernels.packedSymmetricMultiply(n: r, alpha: 1, packedLower: factors[block: k],
+                                                       x: sp.baseAddress!, beta: 0, y: out + blk.x + 1)
                 }
                 if !skipRankOne {
                     let cq = rankOneC[k] * qv
@@ -768,7 +763,7 @@ final class NewtonSystem: @unchecked Sendable {
         var fs = prog.adjoint(ys: nil, zs: vs)
         for (j, b) in rhs.enumerated() { for i in 0..<nx { fs[j][i] += b.p[i] } }
         let hfs = applyHInverse(fs, moderate: true)
-        let images = prog.forward(hfs)
+        let images = prog.forward(hfs, cones: false)
         var dys: [[Double]] = [], zetas: [[Double]] = []
         for (j, b) in rhs.enumerated() {
             var ax = images[j].ax

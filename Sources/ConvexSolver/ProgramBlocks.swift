@@ -305,13 +305,14 @@ struct ProgramBlocks {
 
     /// A xⱼ and G xⱼ for several vectors at once: each map Tᵢ is read once for all of them, and the
     /// product by X is one matrix product.
-    func forward(_ xs: [[Double]]) -> [(ax: [Double], gx: [Double])] {
+    /// With `cones` false only A xⱼ is formed (gx is empty).
+    func forward(_ xs: [[Double]], cones: Bool = true) -> [(ax: [Double], gx: [Double])] {
         let nb = blocks.count, count = xs.count
         let z = blockProducts(xs.count == 1 ? xs[0] : Array(xs.joined()), count: count)
         var results: [(ax: [Double], gx: [Double])] = []
         for j in 0..<count {
             var ax = [Double](repeating: 0, count: n)
-            var gx = [Double](repeating: 0, count: ns)
+            var gx = [Double](repeating: 0, count: cones ? ns : 0)
             let x = xs[j]
             z.withUnsafeBufferPointer { zp in
                 ax.withUnsafeMutableBufferPointer { axp in
@@ -322,6 +323,7 @@ struct ProgramBlocks {
                             let col = zp.baseAddress! + (j * nb + k) * n
                             let sgn = blk.sign
                             for i in pat.active { axp[i] += sgn * col[i] }
+                            if !cones { continue }
                             for i in 0...blk.dim { gp[blk.soc + i] = -x[blk.x + i] }
                             if let lp = blk.lp {
                                 pat.sign.withUnsafeBufferPointer { sp in
@@ -333,12 +335,12 @@ struct ProgramBlocks {
                 }
             }
             if let r = residual {
-                let t = x[r.x]
-                gx[r.cone] = -t
-                gx[r.cone + 1] = -t
-                for i in 0..<n {
-                    ax[i] -= r.scale * x[r.x + 1 + i]
-                    gx[r.cone + 2 + i] = -2 * x[r.x + 1 + i]
+                for i in 0..<n { ax[i] -= r.scale * x[r.x + 1 + i] }
+                if cones {
+                    let t = x[r.x]
+                    gx[r.cone] = -t
+                    gx[r.cone + 1] = -t
+                    for i in 0..<n { gx[r.cone + 2 + i] = -2 * x[r.x + 1 + i] }
                 }
             }
             results.append((ax, gx))
