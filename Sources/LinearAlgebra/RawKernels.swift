@@ -41,6 +41,15 @@ public enum RawKernels {
                     CblasNonUnit, Int32(m), Int32(n), alpha, l, Int32(max(1, ldl)), b, Int32(max(1, ldb)))
     }
 
+    /// `B ← α B L⁻¹` or `B ← α B L⁻ᵀ` (`dtrsm`, right side, L lower triangular, non-unit); B is m×n.
+    public static func trsmRightLower(_ trans: Transpose, m: Int, n: Int, alpha: Double,
+                                      l: UnsafePointer<Double>, ldl: Int,
+                                      b: UnsafeMutablePointer<Double>, ldb: Int) {
+        if m == 0 || n == 0 { return }
+        cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, trans == .none ? CblasNoTrans : CblasTrans,
+                    CblasNonUnit, Int32(m), Int32(n), alpha, l, Int32(max(1, ldl)), b, Int32(max(1, ldb)))
+    }
+
     /// `y ← α op(A) x + β y` (`dgemv`); `A` is m×n as stored.
     @inlinable
     public static func gemv(_ trans: Transpose, m: Int, n: Int, alpha: Double,
