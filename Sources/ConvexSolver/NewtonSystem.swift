@@ -59,8 +59,9 @@ final class NewtonSystem: @unchecked Sendable {
     private let bigThreshold = 100.0
     /// Iterative refinement stops once the residual of the Newton system is below this, relative to
     /// the largest right-hand-side entry, or when a step no longer halves it (the residual is then at
-    /// the rounding floor of its own evaluation).
-    var refinementTolerance = 1e-12
+    /// the rounding floor of its own evaluation). 1e−10 leaves the iterations, objectives (to ~1e−12) and
+    /// final residuals of the benchmark programs as they are with 1e−12, with 15–20% fewer passes.
+    var refinementTolerance = 1e-10
     /// At most this many columns in V; smaller ones are added to M₀.
     private let maxBigColumns = 64
 
