@@ -23,7 +23,9 @@ import numpy as np
 import cvxpy as cp
 
 
-def build(inst):
+def build(inst, parts=None):
+    """The CVXPY problem of SPEC §2 for `inst`; with a dict `parts`, also its variables and bases (w0, pos,
+    neg — relaxed: pos only — and maps Tᵢ for normalized), for reading the solution."""
     X = np.array(inst["X"], dtype=float)
     y = np.array(inst["y"], dtype=float)
     H = np.array(inst["patterns"], dtype=float)            # p × n
@@ -38,17 +40,23 @@ def build(inst):
             U, s, Vt = np.linalg.svd(DX, full_matrices=False)
             r = int(np.sum(s > 1e-12))
             blocks.append((U[:, :r], (2 * H[i] - 1)[:, None] * (X @ Vt[:r].T / s[:r])))
+            if parts is not None:
+                parts.setdefault("maps", []).append(Vt[:r].T / s[:r])
     else:
         blocks = [(H[i][:, None] * X, (2 * H[i] - 1)[:, None] * X) for i in range(p)]
     constraints, fit, norms = [], 0, 0
+    pos, neg, w0 = [], [], None
     if formulation == "relaxed":
         for A, _ in blocks:
             w = cp.Variable(A.shape[1])
+            pos.append(w)
             fit = fit + A @ w
             norms = norms + cp.norm(w, 2)
     else:
         for A, C in blocks:
             u, v = cp.Variable(A.shape[1]), cp.Variable(A.shape[1])
+            pos.append(u)
+            neg.append(v)
             fit = fit + A @ (u - v)
             norms = norms + cp.norm(u, 2) + cp.norm(v, 2)
             constraints += [C @ u >= 0, C @ v >= 0]
@@ -56,6 +64,8 @@ def build(inst):
         w0 = cp.Variable(d)
         fit = fit + X @ w0
         norms = norms + cp.norm(w0, 2)
+    if parts is not None:
+        parts.update(w0=w0, pos=pos, neg=neg)
     if formulation == "approx":
         objective = cp.Minimize(cp.sum_squares(fit - y) + beta * norms)
     else:
@@ -65,6 +75,56 @@ def build(inst):
 
 
 TIGHT = {}
+VERDICT_BINARY = []   # [path to neural-recovery] when --verdicts is given
+
+
+def verdict(inst, w0, pos, neg, maps, tol=1e-4):
+    """SPEC §4's recovery verdict (1/0) of a solution, as the cell evaluation computes it; None when the
+    instance does not say what was planted (or the pairing has no verdict)."""
+    sample = inst.get("sample")
+    if not sample:
+        return None
+    planted = np.array(inst["planted"], dtype=float)        # k × d, column j of W* is planted[j]
+    model, kind = inst["model"], sample.get("planted_model")
+    maxabs = lambda v: float(np.max(np.abs(v))) if len(v) else 0.0
+    if model == "skip" and kind == "linear":
+        others = max([maxabs(b) for b in pos + neg] or [0.0])
+        return int(maxabs(np.asarray(w0) - planted[0]) <= tol and others <= tol)
+    if (model, kind) not in (("plain", "plain"), ("normalized", "normalized")):
+        return None
+    targets = {}
+    for j, s in enumerate(sample["planted_patterns"]):
+        t = planted[j]
+        if model == "normalized":
+            T = np.asarray(maps[s]).reshape(-1, len(t)).T if np.ndim(maps[s]) == 1 else np.asarray(maps[s])
+            norm2 = np.sum(T * T, axis=0)
+            t = np.where(norm2 > 0, (T.T @ planted[j]) / np.where(norm2 > 0, norm2, 1), 0.0)
+            nt = np.linalg.norm(t)
+            t = t / nt if nt > 0 else t
+        targets[s] = targets[s] + t if s in targets else t
+    ok = True
+    for i, u in enumerate(pos):
+        v = neg[i] if i < len(neg) else np.zeros(len(u))
+        if i in targets:
+            ok = ok and maxabs(np.asarray(u) - targets[i]) <= tol and maxabs(v) <= tol
+        else:
+            ok = ok and maxabs(u) <= tol and maxabs(v) <= tol
+    return int(ok)
+
+
+def our_verdict(path, inst):
+    """Our solver's verdict on the instance: `neural-recovery solve --json`, then `verdict`."""
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "r.json")
+        subprocess.run([VERDICT_BINARY[0], "solve", path, "--threads", "1", "--json", out], check=True,
+                       stdout=subprocess.DEVNULL)
+        with open(out) as fh:
+            sol = json.load(fh)["solution"]
+    pos = sol.get("w") or sol.get("u") or []
+    neg = sol.get("v") or []
+    return verdict(inst, sol.get("w0"), pos, neg, sol.get("first_layer_maps") or [])
 
 
 def clarabel_solve(prob):
@@ -77,10 +137,17 @@ def solve_path(path):
     with open(path) as fh:
         inst = json.load(fh)
     t0 = time.perf_counter()
-    prob = build(inst)
+    parts = {}
+    prob = build(inst, parts)
     clarabel_solve(prob)
     total = time.perf_counter() - t0
-    return prob.status, prob.value, prob.solver_stats.solve_time, total
+    verdicts = None
+    if VERDICT_BINARY and prob.value is not None:
+        value = lambda var: np.asarray(var.value, dtype=float)
+        theirs = verdict(inst, value(parts["w0"]) if parts["w0"] is not None else None,
+                         [value(v) for v in parts["pos"]], [value(v) for v in parts["neg"]], parts.get("maps", []))
+        verdicts = (our_verdict(path, inst), theirs)
+    return prob.status, prob.value, prob.solver_stats.solve_time, total, verdicts
 
 
 def solve_file(path, queue):
@@ -121,7 +188,12 @@ def main():
                     help="Clarabel with tight tolerances (gap 1e-14 absolute, 1e-10 relative, feasibility 1e-10)"
                          " for checking agreement: its defaults (1e-8 absolute gap) leave approx objectives (~1e-6)"
                          " accurate to ~1e-2 relative only")
+    ap.add_argument("--verdicts", metavar="NEURAL_RECOVERY", default=None,
+                    help="also compare SPEC §4's recovery verdicts: ours from `NEURAL_RECOVERY solve --json`, "
+                         "Clarabel's from its weights (instances written by `neural-recovery sample`)")
     args = ap.parse_args()
+    if args.verdicts:
+        VERDICT_BINARY.append(args.verdicts)
     if args.tight:
         TIGHT.update(tol_gap_abs=1e-14, tol_gap_rel=1e-10, tol_feas=1e-10, tol_ktratio=1e-10, max_iter=500)
     with open(args.ours) as fh:
@@ -151,10 +223,15 @@ def main():
                           f"  (stopped; {cpu:.0f} CPU s used)", flush=True)
                 rows.append(row)
                 continue
-            status, value, solve, total = outcome
+            status, value, solve, total, verdicts = outcome
         else:
-            status, value, solve, total = solve_path(f)
+            status, value, solve, total, verdicts = solve_path(f)
         row = {"file": name, "status": status, "objective": value, "solve_seconds": solve, "total_seconds": total}
+        note = ""
+        if verdicts is not None:
+            row.update(ours_recovery=verdicts[0], clarabel_recovery=verdicts[1])
+            if verdicts[0] is not None:
+                note = f"  recovery ours {verdicts[0]} / clarabel {verdicts[1]}" + ("" if verdicts[0] == verdicts[1] else "  MISMATCH")
         if mine:
             rel = abs(mine["objective"] - value) / max(abs(value), 1e-300)
             row.update(ours_objective=mine["objective"], ours_seconds=mine["seconds"], ours_status=mine["status"],
@@ -162,7 +239,7 @@ def main():
             print(f"{name:34s} {mine['objective']:14.10g} {value:14.10g} {rel:9.1e} {mine['seconds']:8.3f} "
                   f"{solve:8.3f} {total:8.3f} {row['clarabel_ratio']:9.1f} {row['cvxpy_ratio']:10.1f}"
                   + ("" if mine["status"] == "solved" else f"  (ours: {mine['status']})")
-                  + ("" if status == "optimal" else f"  (clarabel: {status})"), flush=True)
+                  + ("" if status == "optimal" else f"  (clarabel: {status})") + note, flush=True)
         else:
             print(f"{name:34s} {'-':>14s} {value:14.10g} {'-':>9s} {'-':>8s} {solve:8.3f} {total:8.3f}", flush=True)
         rows.append(row)
