@@ -1,0 +1,231 @@
+import Foundation
+import LinearAlgebra
+import ModelKinds
+
+/// A zeroed buffer of doubles owned by a class, for state the workers of a parallel region share
+/// (each writing its own part).
+final class DoubleBuffer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        base = .allocate(capacity: max(1, count))
+        base.initialize(repeating: 0, count: max(1, count))
+    }
+
+    convenience init(_ values: [Double]) {
+        self.init(count: values.count)
+        for (k, v) in values.enumerated() { base[k] = v }
+    }
+
+    deinit { base.deallocate() }
+
+    var values: [Double] { Array(UnsafeBufferPointer(start: base, count: count)) }
+}
+
+/// How the parallel trainer cuts the m hidden neurons, as a function of the problem's sizes only
+/// (never of the worker count, so that every product and every sum is the same whichever worker
+/// runs it):
+///
+/// - `blocks`: an even number of contiguous blocks of about `targetBlockWidth` neurons — the units
+///   handed to workers (whole blocks each) and of the sum over neurons of the output (one partial
+///   output per block, added in block order);
+/// - inside a block, products of at most `productWidth` neurons, each followed at once by its
+///   elementwise pass while its pre-activations are in cache. With OpenBLAS's small-matrix kernels,
+///   products small enough for them (M·N·K ≤ 10⁶), which skip packing and the separate β = 0 pass;
+///   otherwise the whole block, which amortises the packing.
+struct NeuronBlocks: Equatable {
+    /// About this many neurons per block.
+    static let targetBlockWidth = 100
+
+    let blocks: [Range<Int>]
+    let productWidth: Int
+
+    /// The cut for m neurons, products with at most `rows` rows (training and test rows) and d columns.
+    init(neurons m: Int, rows: Int, inputDimension d: Int, smallMatrixKernels: Bool = BLASLibrary.hasSmallMatrixKernels) {
+        let count = min(m, 2 * max(1, (m + Self.targetBlockWidth) / (2 * Self.targetBlockWidth)))
+        blocks = (0..<count).map { b in (b * m / count)..<((b + 1) * m / count) }
+        let widest = (m + count - 1) / count
+        let small = BLASLibrary.smallProductLimit / max(1, rows * d)
+        productWidth = smallMatrixKernels && small >= 4 ? min(small, widest) : widest
+    }
+}
+
+/// The training loop of the plain and skip networks (`NetworkTrainer` takes it for them), with the
+/// hidden neurons split among workers, each owning whole blocks of them (`NeuronBlocks`). Given the
+/// residual, neurons are independent, so an epoch is one serial step and one parallel region:
+///
+/// - serial: the blocks' partial outputs summed in block order, plus the skip path; the losses, the
+///   residual gradient g, and the skip path's gradient and AdamW update (d + 1 scalars);
+/// - per worker, product after product of its blocks: the backward pass (∂a, ∂(XW₁) and
+///   ∂W₁ = Xᵀ∂(XW₁)), the AdamW update of those neurons' W₁ columns and a entries, and at once the
+///   forward pass with the new weights, on the training and the test rows together ([X; X_test] W₁
+///   in one product: the test loss after step t and the training loss before step t + 1 are taken
+///   at the same weights).
+///
+/// BLAS runs single-threaded (the caller arranges it). The parameters, gradient and AdamW moments
+/// are flat arrays in `NetworkParameters.flattened` order. Every product and sum is the same for
+/// every worker count, so results do not depend on it: one worker and eight give the same bits.
+final class ColumnParallelTrainer: @unchecked Sendable {
+    let shape: NetworkShape
+    let activation: Activation
+    /// Training rows n; the test rows follow them in `inputs` and `pre`.
+    let n: Int
+    /// n + test rows: the rows of `inputs` and `pre` (their leading dimension).
+    let rows: Int
+    let cut: NeuronBlocks
+    /// Each worker's contiguous range of blocks.
+    let chunks: [Range<Int>]
+
+    private let d: Int, m: Int
+    private let inputs: DoubleBuffer, targets: DoubleBuffer
+    private let pre: DoubleBuffer
+    /// Per block, its neurons' part of f on every row (`rows` entries each).
+    private let partials: DoubleBuffer
+    private let outputs: DoubleBuffer, residualGradient: DoubleBuffer, skipProjection: DoubleBuffer
+    private let parameters: DoubleBuffer, gradient: DoubleBuffer
+    private let firstMoments: DoubleBuffer, secondMoments: DoubleBuffer
+    private var schedule: AdamWSchedule
+
+    /// A trainer from `initial` on (x, y) with optional test rows, with at most `workers` workers
+    /// (no more than there are blocks).
+    init(initial: NetworkParameters, activation: Activation, x: Matrix, y: [Double], test: (x: Matrix, y: [Double])?,
+         optimizer: OptimizerKind, hyperparameters: AdamWHyperparameters, workers: Int) {
+        shape = initial.shape
+        precondition(shape.model != .normalized, "ColumnParallelTrainer: plain and skip networks only")
+        precondition(x.cols == shape.inputDimension && y.count == x.rows, "ColumnParallelTrainer: X, y and d disagree")
+        self.activation = activation
+        d = shape.inputDimension
+        m = shape.width
+        n = x.rows
+        let testRows = test?.x.rows ?? 0
+        if let test {
+            precondition(test.x.cols == d && test.y.count == testRows, "ColumnParallelTrainer: X_test, y_test and d disagree")
+        }
+        rows = n + testRows
+        let stacked = DoubleBuffer(count: rows * d)
+        for j in 0..<d {
+            for k in 0..<n { stacked.base[k + j * rows] = x.storage[k + j * n] }
+            if let test { for k in 0..<testRows { stacked.base[n + k + j * rows] = test.x.storage[k + j * testRows] } }
+        }
+        inputs = stacked
+        targets = DoubleBuffer(y + (test?.y ?? []))
+        pre = DoubleBuffer(count: rows * m)
+        let cut = NeuronBlocks(neurons: shape.width, rows: rows, inputDimension: shape.inputDimension)
+        self.cut = cut
+        let blockCount = cut.blocks.count
+        let workerCount = max(1, min(workers, blockCount))
+        chunks = (0..<workerCount).map { w in (w * blockCount / workerCount)..<((w + 1) * blockCount / workerCount) }
+        partials = DoubleBuffer(count: blockCount * rows)
+        outputs = DoubleBuffer(count: rows)
+        residualGradient = DoubleBuffer(count: n)
+        skipProjection = DoubleBuffer(count: d)
+        parameters = DoubleBuffer(initial.flattened)
+        gradient = DoubleBuffer(count: shape.parameterCount)
+        firstMoments = DoubleBuffer(count: shape.parameterCount)
+        secondMoments = DoubleBuffer(count: shape.parameterCount)
+        schedule = AdamWSchedule(kind: optimizer, hyperparameters: hyperparameters)
+    }
+
+    /// The current weights.
+    var currentParameters: NetworkParameters { NetworkParameters(shape: shape, flattened: parameters.values) }
+
+    /// Runs `epochs` steps: the training loss before each step, the test loss after each (empty
+    /// without test rows) and the test loss at the final weights (nil without test rows).
+    func train(epochs: Int) -> (trainingLoss: [Double], testLoss: [Double], finalTestLoss: Double?) {
+        var trainingLoss: [Double] = [], testLoss: [Double] = []
+        trainingLoss.reserveCapacity(epochs)
+        testLoss.reserveCapacity(rows > n ? epochs : 0)
+        let testRows = n..<rows
+        // The rows the last region's forward pass covered: the first needs no test loss.
+        var forwarded = epochs > 0 ? 0..<n : testRows
+        region(step: nil, forwardRows: forwarded)
+        for epoch in 0..<epochs {
+            combineOutputs(forwarded)
+            if epoch > 0 && !testRows.isEmpty { testLoss.append(squaredError(testRows, residual: false)) }
+            trainingLoss.append(squaredError(0..<n, residual: true))
+            let constants = schedule.next()
+            if shape.model == .skip { skipStep(constants) }
+            forwarded = epoch + 1 < epochs ? 0..<rows : testRows
+            region(step: constants, forwardRows: forwarded)
+        }
+        guard !testRows.isEmpty else { return (trainingLoss, testLoss, nil) }
+        combineOutputs(testRows)
+        let final = squaredError(testRows, residual: false)
+        if epochs > 0 { testLoss.append(final) }
+        return (trainingLoss, testLoss, final)
+    }
+
+    /// The passes over the neurons of every worker: the backward pass and AdamW update with
+    /// `step` (none when nil), then the forward pass on `forwardRows` (none when empty).
+    private func region(step constants: AdamWStepConstants?, forwardRows: Range<Int>) {
+        if chunks.count == 1 { work(0, step: constants, forwardRows: forwardRows); return }
+        DispatchQueue.concurrentPerform(iterations: chunks.count) { w in
+            self.work(w, step: constants, forwardRows: forwardRows)
+        }
+    }
+
+    private func work(_ worker: Int, step constants: AdamWStepConstants?, forwardRows: Range<Int>) {
+        let layer = self.layer
+        let w = parameters.base, a = parameters.base + d * m
+        for b in chunks[worker] {
+            let block = cut.blocks[b]
+            for start in Swift.stride(from: block.lowerBound, to: block.upperBound, by: cut.productWidth) {
+                let columns = start..<min(start + cut.productWidth, block.upperBound)
+                if let constants {
+                    layer.backward(rows: 0..<n, columns: columns, outputWeights: a,
+                                   residualGradient: residualGradient.base, gradOutputWeights: gradient.base + d * m,
+                                   gradFirstLayer: gradient.base)
+                    update(constants, (d * columns.lowerBound)..<(d * columns.upperBound))
+                    update(constants, (d * m + columns.lowerBound)..<(d * m + columns.upperBound))
+                }
+                layer.forward(rows: forwardRows, columns: columns, firstLayer: w, outputWeights: a,
+                              accumulate: start != block.lowerBound, outputs: partials.base + b * rows)
+            }
+        }
+    }
+
+    /// AdamW on the flat scalars `range`.
+    private func update(_ constants: AdamWStepConstants, _ range: Range<Int>) {
+        constants.update(range, parameters: parameters.base, gradient: gradient.base,
+                         firstMoments: firstMoments.base, secondMoments: secondMoments.base)
+    }
+
+    /// outputs[rows] = Σ over blocks (in order) of their partial outputs, plus the skip path.
+    private func combineOutputs(_ range: Range<Int>) {
+        let f = outputs.base, p = partials.base
+        for k in range { f[k] = p[k] }
+        for b in 1..<max(1, cut.blocks.count) {
+            let part = p + b * rows
+            for k in range { f[k] += part[k] }
+        }
+        if shape.model == .skip {
+            let skip = skipOffset
+            layer.addSkipPath(rows: range, skipWeights: parameters.base + skip, skipScale: parameters.base[skip + d],
+                              outputs: f)
+        }
+    }
+
+    /// ‖f − y‖² over `range`, with g = 2(f − y) into `residualGradient` when `residual`.
+    private func squaredError(_ range: Range<Int>, residual: Bool) -> Double {
+        HiddenColumns.squaredError(rows: range, outputs: outputs.base, targets: targets.base,
+                                   residualGradient: residual ? residualGradient.base : nil)
+    }
+
+    /// The skip path's gradient (w₀, α₀) and its AdamW update.
+    private func skipStep(_ constants: AdamWStepConstants) {
+        let skip = skipOffset
+        gradient.base[skip + d] = layer.skipPathGradient(
+            rows: 0..<n, residualGradient: residualGradient.base, skipWeights: parameters.base + skip,
+            skipScale: parameters.base[skip + d], projection: skipProjection.base, gradSkipWeights: gradient.base + skip)
+        update(constants, skip..<(skip + d + 1))
+    }
+
+    /// Where w₀ starts in the flat parameters (α₀ follows it).
+    private var skipOffset: Int { d * m + m }
+
+    private var layer: HiddenColumns {
+        HiddenColumns(activation: activation, inputDimension: d, inputs: inputs.base, pre: pre.base, stride: rows)
+    }
+}
