@@ -124,20 +124,25 @@ struct AdamWStepConstants: Sendable {
     let resetMoments: Bool
 
     /// The update of the scalars `range` of parameters p with gradient g and moments m, v (all in
-    /// one layout, e.g. `NetworkParameters.flattened`).
+    /// one layout, e.g. `NetworkParameters.flattened`). Without moment buffers (nil, fresh AdamW
+    /// only: its moments are never read) the same values are computed and the moments not stored.
     func update(_ range: Range<Int>, parameters p: UnsafeMutablePointer<Double>, gradient g: UnsafePointer<Double>,
-                firstMoments m: UnsafeMutablePointer<Double>, secondMoments v: UnsafeMutablePointer<Double>) {
+                firstMoments m: UnsafeMutablePointer<Double>?, secondMoments v: UnsafeMutablePointer<Double>?) {
         let lo = range.lowerBound, count = range.count
+        precondition((m != nil && v != nil) || resetMoments, "AdamW: moments needed")
         update(UnsafeMutableBufferPointer(start: p + lo, count: count), UnsafeBufferPointer(start: g + lo, count: count),
-               UnsafeMutableBufferPointer(start: m + lo, count: count), UnsafeMutableBufferPointer(start: v + lo, count: count))
+               UnsafeMutableBufferPointer(start: m.map { $0 + lo }, count: m == nil ? 0 : count),
+               UnsafeMutableBufferPointer(start: v.map { $0 + lo }, count: v == nil ? 0 : count))
     }
 
+    /// The update of p with gradient g and moments m, v (all of one length; m and v empty for
+    /// fresh AdamW without stored moments).
     func update(_ p: UnsafeMutableBufferPointer<Double>, _ g: UnsafeBufferPointer<Double>,
                 _ m: UnsafeMutableBufferPointer<Double>, _ v: UnsafeMutableBufferPointer<Double>) {
         let count = p.count
-        precondition(g.count == count && m.count == count && v.count == count)
-        guard count > 0, let pb = p.baseAddress, let gb = g.baseAddress, let mb = m.baseAddress,
-              let vb = v.baseAddress else { return }
+        precondition(g.count == count && m.count == v.count && (m.count == count || (m.isEmpty && resetMoments)))
+        guard count > 0, let pb = p.baseAddress, let gb = g.baseAddress else { return }
+        let moments = m.isEmpty ? nil : (m.baseAddress!, v.baseAddress!)
         let reset = resetMoments
         var k = 0
         typealias V2 = SIMD2<Double>
@@ -145,30 +150,36 @@ struct AdamWStepConstants: Sendable {
         let b2c = V2(repeating: oneMinusBeta2), step = V2(repeating: negativeStepSize)
         let root = V2(repeating: biasCorrection2Root), eps = V2(repeating: epsilon)
         while k + V2.scalarCount <= count {
-            let pp = UnsafeMutableRawPointer(pb + k), gp = UnsafeRawPointer(gb + k)
-            let mp = UnsafeMutableRawPointer(mb + k), vp = UnsafeMutableRawPointer(vb + k)
+            let pp = UnsafeMutableRawPointer(pb + k)
             var pk = pp.loadUnaligned(as: V2.self)
-            let gk = gp.loadUnaligned(as: V2.self)
-            var mk = reset ? V2() : mp.loadUnaligned(as: V2.self)
-            var vk = reset ? V2() : vp.loadUnaligned(as: V2.self)
+            let gk = UnsafeRawPointer(gb + k).loadUnaligned(as: V2.self)
+            var mk = V2(), vk = V2()
+            if let (mb, vb) = moments, !reset {
+                mk = UnsafeRawPointer(mb + k).loadUnaligned(as: V2.self)
+                vk = UnsafeRawPointer(vb + k).loadUnaligned(as: V2.self)
+            }
             pk = pk * decay2
             mk = mk + b1c * (gk - mk)
             vk = vk * b2 + b2c * gk * gk
             let denom = vk.squareRoot() / root + eps
             pk = pk + step * mk / denom
             pp.storeBytes(of: pk, as: V2.self)
-            mp.storeBytes(of: mk, as: V2.self)
-            vp.storeBytes(of: vk, as: V2.self)
+            if let (mb, vb) = moments {
+                UnsafeMutableRawPointer(mb + k).storeBytes(of: mk, as: V2.self)
+                UnsafeMutableRawPointer(vb + k).storeBytes(of: vk, as: V2.self)
+            }
             k += V2.scalarCount
         }
         while k < count {
-            if reset { mb[k] = 0; vb[k] = 0 }
+            var mk = 0.0, vk = 0.0
+            if let (mb, vb) = moments, !reset { mk = mb[k]; vk = vb[k] }
             pb[k] *= decay
             let gk = gb[k]
-            mb[k] = mb[k] + oneMinusBeta1 * (gk - mb[k])
-            vb[k] = vb[k] * beta2 + oneMinusBeta2 * gk * gk
-            let denom = vb[k].squareRoot() / biasCorrection2Root + epsilon
-            pb[k] = pb[k] + negativeStepSize * mb[k] / denom
+            mk = mk + oneMinusBeta1 * (gk - mk)
+            vk = vk * beta2 + oneMinusBeta2 * gk * gk
+            let denom = vk.squareRoot() / biasCorrection2Root + epsilon
+            pb[k] = pb[k] + negativeStepSize * mk / denom
+            if let (mb, vb) = moments { mb[k] = mk; vb[k] = vk }
             k += 1
         }
     }

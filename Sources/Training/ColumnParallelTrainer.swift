@@ -60,32 +60,39 @@ struct NeuronBlocks: Equatable {
 ///   residual gradient g, and the skip path's gradient and AdamW update (d + 1 scalars);
 /// - per worker, product after product of its blocks: the backward pass (∂a, ∂(XW₁) and
 ///   ∂W₁ = Xᵀ∂(XW₁)), the AdamW update of those neurons' W₁ columns and a entries, and at once the
-///   forward pass with the new weights, on the training and the test rows together ([X; X_test] W₁
-///   in one product: the test loss after step t and the training loss before step t + 1 are taken
-///   at the same weights).
+///   forward pass with the new weights on the training and the test rows (the test loss after step
+///   t and the training loss before step t + 1 are taken at the same weights). Only the training
+///   rows' pre-activations are kept for the backward pass; the test rows' go to a small per-worker
+///   scratch buffer that stays in cache.
 ///
 /// BLAS runs single-threaded (the caller arranges it). The parameters, gradient and AdamW moments
-/// are flat arrays in `NetworkParameters.flattened` order. Every product and sum is the same for
-/// every worker count, so results do not depend on it: one worker and eight give the same bits.
+/// are flat arrays in `NetworkParameters.flattened` order; fresh AdamW stores no moments. Every
+/// product and sum is the same for every worker count, so results do not depend on it: one worker
+/// and eight give the same bits.
 final class ColumnParallelTrainer: @unchecked Sendable {
     let shape: NetworkShape
     let activation: Activation
-    /// Training rows n; the test rows follow them in `inputs` and `pre`.
+    /// Training rows n; the test rows follow them in `inputs`, `targets` and `outputs`.
     let n: Int
-    /// n + test rows: the rows of `inputs` and `pre` (their leading dimension).
+    /// n + test rows: the rows of `inputs` (its leading dimension).
     let rows: Int
     let cut: NeuronBlocks
     /// Each worker's contiguous range of blocks.
     let chunks: [Range<Int>]
 
     private let d: Int, m: Int
+    /// [X; X_test] and [y; y_test].
     private let inputs: DoubleBuffer, targets: DoubleBuffer
+    /// X W₁ on the training rows, n×m; ∂L/∂(X W₁) after the backward pass.
     private let pre: DoubleBuffer
+    /// Per worker, X_test W₁ for the neurons of one product (test rows × `cut.productWidth`).
+    private let testScratch: DoubleBuffer
     /// Per block, its neurons' part of f on every row (`rows` entries each).
     private let partials: DoubleBuffer
     private let outputs: DoubleBuffer, residualGradient: DoubleBuffer, skipProjection: DoubleBuffer
     private let parameters: DoubleBuffer, gradient: DoubleBuffer
-    private let firstMoments: DoubleBuffer, secondMoments: DoubleBuffer
+    /// AdamW's moments (nil for fresh AdamW, whose moments are never read).
+    private let moments: (first: DoubleBuffer, second: DoubleBuffer)?
     private var schedule: AdamWSchedule
 
     /// A trainer from `initial` on (x, y) with optional test rows, with at most `workers` workers
@@ -111,20 +118,21 @@ final class ColumnParallelTrainer: @unchecked Sendable {
         }
         inputs = stacked
         targets = DoubleBuffer(y + (test?.y ?? []))
-        pre = DoubleBuffer(count: rows * m)
+        pre = DoubleBuffer(count: n * m)
         let cut = NeuronBlocks(neurons: shape.width, rows: rows, inputDimension: shape.inputDimension)
         self.cut = cut
         let blockCount = cut.blocks.count
         let workerCount = max(1, min(workers, blockCount))
         chunks = (0..<workerCount).map { w in (w * blockCount / workerCount)..<((w + 1) * blockCount / workerCount) }
+        testScratch = DoubleBuffer(count: workerCount * testRows * cut.productWidth)
         partials = DoubleBuffer(count: blockCount * rows)
         outputs = DoubleBuffer(count: rows)
         residualGradient = DoubleBuffer(count: n)
         skipProjection = DoubleBuffer(count: d)
         parameters = DoubleBuffer(initial.flattened)
         gradient = DoubleBuffer(count: shape.parameterCount)
-        firstMoments = DoubleBuffer(count: shape.parameterCount)
-        secondMoments = DoubleBuffer(count: shape.parameterCount)
+        moments = optimizer == .adamwFresh ? nil
+            : (DoubleBuffer(count: shape.parameterCount), DoubleBuffer(count: shape.parameterCount))
         schedule = AdamWSchedule(kind: optimizer, hyperparameters: hyperparameters)
     }
 
@@ -138,17 +146,16 @@ final class ColumnParallelTrainer: @unchecked Sendable {
         trainingLoss.reserveCapacity(epochs)
         testLoss.reserveCapacity(rows > n ? epochs : 0)
         let testRows = n..<rows
-        // The rows the last region's forward pass covered: the first needs no test loss.
-        var forwarded = epochs > 0 ? 0..<n : testRows
-        region(step: nil, forwardRows: forwarded)
+        // The first forward pass needs no test rows (there is no test loss before the first step),
+        // the last no training rows.
+        region(step: nil, training: epochs > 0, test: epochs == 0)
         for epoch in 0..<epochs {
-            combineOutputs(forwarded)
+            combineOutputs(epoch > 0 ? 0..<rows : 0..<n)
             if epoch > 0 && !testRows.isEmpty { testLoss.append(squaredError(testRows, residual: false)) }
             trainingLoss.append(squaredError(0..<n, residual: true))
             let constants = schedule.next()
             if shape.model == .skip { skipStep(constants) }
-            forwarded = epoch + 1 < epochs ? 0..<rows : testRows
-            region(step: constants, forwardRows: forwarded)
+            region(step: constants, training: epoch + 1 < epochs, test: true)
         }
         guard !testRows.isEmpty else { return (trainingLoss, testLoss, nil) }
         combineOutputs(testRows)
@@ -158,30 +165,39 @@ final class ColumnParallelTrainer: @unchecked Sendable {
     }
 
     /// The passes over the neurons of every worker: the backward pass and AdamW update with
-    /// `step` (none when nil), then the forward pass on `forwardRows` (none when empty).
-    private func region(step constants: AdamWStepConstants?, forwardRows: Range<Int>) {
-        if chunks.count == 1 { work(0, step: constants, forwardRows: forwardRows); return }
+    /// `step` (none when nil), then the forward pass on the training rows and/or the test rows.
+    private func region(step constants: AdamWStepConstants?, training: Bool, test: Bool) {
+        if chunks.count == 1 { work(0, step: constants, training: training, test: test); return }
         DispatchQueue.concurrentPerform(iterations: chunks.count) { w in
-            self.work(w, step: constants, forwardRows: forwardRows)
+            self.work(w, step: constants, training: training, test: test)
         }
     }
 
-    private func work(_ worker: Int, step constants: AdamWStepConstants?, forwardRows: Range<Int>) {
+    private func work(_ worker: Int, step constants: AdamWStepConstants?, training: Bool, test: Bool) {
         let layer = self.layer
         let w = parameters.base, a = parameters.base + d * m
+        let testRows = test ? n..<rows : n..<n
+        let scratch = testScratch.base + worker * testRows.count * cut.productWidth
         for b in chunks[worker] {
             let block = cut.blocks[b]
+            let partial = partials.base + b * rows
             for start in Swift.stride(from: block.lowerBound, to: block.upperBound, by: cut.productWidth) {
                 let columns = start..<min(start + cut.productWidth, block.upperBound)
+                let z = pre.base + columns.lowerBound * n
                 if let constants {
-                    layer.backward(rows: 0..<n, columns: columns, outputWeights: a,
-                                   residualGradient: residualGradient.base, gradOutputWeights: gradient.base + d * m,
+                    layer.backward(rows: 0..<n, columns: columns, outputWeights: a, residualGradient: residualGradient.base,
+                                   pre: z, preStride: n, gradOutputWeights: gradient.base + d * m,
                                    gradFirstLayer: gradient.base)
                     update(constants, (d * columns.lowerBound)..<(d * columns.upperBound))
                     update(constants, (d * m + columns.lowerBound)..<(d * m + columns.upperBound))
                 }
-                layer.forward(rows: forwardRows, columns: columns, firstLayer: w, outputWeights: a,
-                              accumulate: start != block.lowerBound, outputs: partials.base + b * rows)
+                let first = start == block.lowerBound
+                if training {
+                    layer.forward(rows: 0..<n, columns: columns, firstLayer: w, outputWeights: a, pre: z, preStride: n,
+                                  accumulate: !first, outputs: partial)
+                }
+                layer.forward(rows: testRows, columns: columns, firstLayer: w, outputWeights: a, pre: scratch,
+                              preStride: testRows.count, accumulate: !first, outputs: partial)
             }
         }
     }
@@ -189,7 +205,7 @@ final class ColumnParallelTrainer: @unchecked Sendable {
     /// AdamW on the flat scalars `range`.
     private func update(_ constants: AdamWStepConstants, _ range: Range<Int>) {
         constants.update(range, parameters: parameters.base, gradient: gradient.base,
-                         firstMoments: firstMoments.base, secondMoments: secondMoments.base)
+                         firstMoments: moments?.first.base, secondMoments: moments?.second.base)
     }
 
     /// outputs[rows] = Σ over blocks (in order) of their partial outputs, plus the skip path.
@@ -226,6 +242,6 @@ final class ColumnParallelTrainer: @unchecked Sendable {
     private var skipOffset: Int { d * m + m }
 
     private var layer: HiddenColumns {
-        HiddenColumns(activation: activation, inputDimension: d, inputs: inputs.base, pre: pre.base, stride: rows)
+        HiddenColumns(activation: activation, inputDimension: d, inputs: inputs.base, inputStride: rows)
     }
 }

@@ -3,48 +3,47 @@ import ModelKinds
 
 /// The passes of the plain and skip networks over a range of hidden neurons and a range of rows,
 /// on raw column-major buffers: `NetworkEvaluator` runs them over all neurons at once, the parallel
-/// trainer over each worker's chunk. The inputs (rows × d) and the pre-activations (rows × m) share
-/// the leading dimension `stride`; outputs, targets and residuals are indexed by row.
+/// trainer product by product. Outputs, targets and residuals are indexed by row; pre-activations
+/// live wherever the caller keeps them (`pre` points at the entry of the first row and column
+/// passed, `preStride` is its leading dimension).
 struct HiddenColumns {
     let activation: Activation
     /// d, the rows of W₁.
     let inputDimension: Int
     /// The inputs X.
     let inputs: UnsafePointer<Double>
-    /// The pre-activations X W₁; after `backward`, ∂L/∂(X W₁) on the rows it ran over.
-    let pre: UnsafeMutablePointer<Double>
-    /// Leading dimension of `inputs` and `pre`.
-    let stride: Int
+    /// Leading dimension of `inputs`.
+    let inputStride: Int
 
-    /// pre[rows, columns] ← X[rows, :] W₁[:, columns], then outputs[k] = Σ_{i ∈ columns} aᵢ act(pre[k, i])
-    /// for k ∈ rows (added to outputs[k] when `accumulate`). `firstLayer` is W₁ (d×m), `outputWeights` a.
+    /// pre ← X[rows, :] W₁[:, columns], then outputs[k] = Σ_{i ∈ columns} aᵢ act(pre[k, i]) for
+    /// k ∈ rows (added to outputs[k] when `accumulate`). `firstLayer` is W₁ (d×m), `outputWeights` a.
     func forward(rows: Range<Int>, columns: Range<Int>, firstLayer: UnsafePointer<Double>,
-                 outputWeights: UnsafePointer<Double>, accumulate: Bool, outputs: UnsafeMutablePointer<Double>) {
+                 outputWeights: UnsafePointer<Double>, pre: UnsafeMutablePointer<Double>, preStride: Int,
+                 accumulate: Bool, outputs: UnsafeMutablePointer<Double>) {
         if rows.isEmpty { return }
         let d = inputDimension
-        let block = pre + rows.lowerBound + columns.lowerBound * stride
         RawKernels.gemm(.none, .none, m: rows.count, n: columns.count, k: d, alpha: 1,
-                        a: inputs + rows.lowerBound, lda: stride, b: firstLayer + columns.lowerBound * d, ldb: d,
-                        beta: 0, c: block, ldc: stride)
-        FusedColumns.forward(activation, pre: block, stride: stride, rows: rows.count,
+                        a: inputs + rows.lowerBound, lda: inputStride, b: firstLayer + columns.lowerBound * d, ldb: d,
+                        beta: 0, c: pre, ldc: preStride)
+        FusedColumns.forward(activation, pre: pre, stride: preStride, rows: rows.count,
                              weights: UnsafeBufferPointer(start: outputWeights + columns.lowerBound, count: columns.count),
                              accumulate: accumulate, outputs: outputs + rows.lowerBound)
     }
 
-    /// The backward pass from the residual gradient g = ∂L/∂f on `rows`, for the neurons `columns`:
-    /// ∂L/∂aᵢ = act(XW₁ᵢ)ᵀ g and ∂L/∂(XW₁)[k, i] = g_k aᵢ act'(XW₁)[k, i] in one pass over pre
-    /// (overwriting it), then ∂L/∂W₁[:, columns] = X[rows, :]ᵀ ∂L/∂(XW₁)[rows, columns].
-    /// `gradOutputWeights` and `gradFirstLayer` are laid out as a and W₁.
+    /// The backward pass from the residual gradient g = ∂L/∂f on `rows`, for the neurons `columns`
+    /// whose pre-activations `forward` left in `pre`: ∂L/∂aᵢ = act(XW₁ᵢ)ᵀ g and
+    /// ∂L/∂(XW₁)[k, i] = g_k aᵢ act'(XW₁)[k, i] in one pass over pre (overwriting it), then
+    /// ∂L/∂W₁[:, columns] = X[rows, :]ᵀ ∂L/∂(XW₁). `gradOutputWeights` and `gradFirstLayer` are laid
+    /// out as a and W₁.
     func backward(rows: Range<Int>, columns: Range<Int>, outputWeights: UnsafePointer<Double>,
-                  residualGradient g: UnsafePointer<Double>, gradOutputWeights: UnsafeMutablePointer<Double>,
-                  gradFirstLayer: UnsafeMutablePointer<Double>) {
+                  residualGradient g: UnsafePointer<Double>, pre: UnsafeMutablePointer<Double>, preStride: Int,
+                  gradOutputWeights: UnsafeMutablePointer<Double>, gradFirstLayer: UnsafeMutablePointer<Double>) {
         let d = inputDimension
-        let block = pre + rows.lowerBound + columns.lowerBound * stride
-        FusedColumns.backward(activation, pre: block, stride: stride, rows: rows.count,
+        FusedColumns.backward(activation, pre: pre, stride: preStride, rows: rows.count,
                               weights: UnsafeBufferPointer(start: outputWeights + columns.lowerBound, count: columns.count),
                               g: g + rows.lowerBound, gradA: gradOutputWeights + columns.lowerBound)
         RawKernels.gemm(.transpose, .none, m: d, n: columns.count, k: rows.count, alpha: 1,
-                        a: inputs + rows.lowerBound, lda: stride, b: block, ldb: stride,
+                        a: inputs + rows.lowerBound, lda: inputStride, b: pre, ldb: preStride,
                         beta: 0, c: gradFirstLayer + columns.lowerBound * d, ldc: d)
     }
 
@@ -52,7 +51,7 @@ struct HiddenColumns {
     func addSkipPath(rows: Range<Int>, skipWeights: UnsafePointer<Double>, skipScale: Double,
                      outputs: UnsafeMutablePointer<Double>) {
         RawKernels.gemv(.none, m: rows.count, n: inputDimension, alpha: skipScale, a: inputs + rows.lowerBound,
-                        lda: stride, x: skipWeights, beta: 1, y: outputs + rows.lowerBound)
+                        lda: inputStride, x: skipWeights, beta: 1, y: outputs + rows.lowerBound)
     }
 
     /// The skip path's gradient from g on `rows`: with t = X[rows, :]ᵀ g (written to `projection`, d
@@ -61,7 +60,7 @@ struct HiddenColumns {
                           skipWeights: UnsafePointer<Double>, skipScale: Double,
                           projection: UnsafeMutablePointer<Double>, gradSkipWeights: UnsafeMutablePointer<Double>) -> Double {
         RawKernels.gemv(.transpose, m: rows.count, n: inputDimension, alpha: 1, a: inputs + rows.lowerBound,
-                        lda: stride, x: g + rows.lowerBound, beta: 0, y: projection)
+                        lda: inputStride, x: g + rows.lowerBound, beta: 0, y: projection)
         var s = 0.0
         for j in 0..<inputDimension {
             s += skipWeights[j] * projection[j]

@@ -63,13 +63,13 @@ public final class NetworkEvaluator {
         projections = Array(repeating: 0, count: shape.width)
     }
 
-    /// Runs `body` with the plain/skip passes over this batch's X and pre-activation buffer.
-    private func withColumns<R>(_ body: (HiddenColumns) -> R) -> R {
+    /// Runs `body` with the plain/skip passes over this batch's X and its pre-activation buffer.
+    private func withColumns<R>(_ body: (HiddenColumns, UnsafeMutablePointer<Double>) -> R) -> R {
         let act = activation, d = shape.inputDimension, stride = n
         return x.storage.withUnsafeBufferPointer { xs in
             pre.storage.withUnsafeMutableBufferPointer { zs in
-                body(HiddenColumns(activation: act, inputDimension: d, inputs: xs.baseAddress!,
-                                   pre: zs.baseAddress!, stride: stride))
+                body(HiddenColumns(activation: act, inputDimension: d, inputs: xs.baseAddress!, inputStride: stride),
+                     zs.baseAddress!)
             }
         }
     }
@@ -82,12 +82,13 @@ public final class NetworkEvaluator {
         switch shape.model {
         case .plain, .skip:
             let rows = 0..<n
-            withColumns { layer in
+            withColumns { layer, z in
                 p.firstLayer.storage.withUnsafeBufferPointer { w in
                     p.outputWeights.withUnsafeBufferPointer { a in
                         outputs.withUnsafeMutableBufferPointer { f in
                             layer.forward(rows: rows, columns: 0..<m, firstLayer: w.baseAddress!,
-                                          outputWeights: a.baseAddress!, accumulate: false, outputs: f.baseAddress!)
+                                          outputWeights: a.baseAddress!, pre: z, preStride: rows.count,
+                                          accumulate: false, outputs: f.baseAddress!)
                             if shape.model == .skip {
                                 p.skipWeights.withUnsafeBufferPointer { w0 in
                                     layer.addSkipPath(rows: rows, skipWeights: w0.baseAddress!, skipScale: p.skipScale,
@@ -158,13 +159,14 @@ public final class NetworkEvaluator {
         let m = shape.width, rows = n
         switch shape.model {
         case .plain, .skip:
-            withColumns { layer in
+            withColumns { layer, z in
                 p.outputWeights.withUnsafeBufferPointer { a in
                     residualGradient.withUnsafeBufferPointer { g in
                         gradient.outputWeights.withUnsafeMutableBufferPointer { ga in
                             gradient.firstLayer.storage.withUnsafeMutableBufferPointer { gw in
                                 layer.backward(rows: 0..<rows, columns: 0..<m, outputWeights: a.baseAddress!,
-                                               residualGradient: g.baseAddress!, gradOutputWeights: ga.baseAddress!,
+                                               residualGradient: g.baseAddress!, pre: z, preStride: rows,
+                                               gradOutputWeights: ga.baseAddress!,
                                                gradFirstLayer: gw.baseAddress!)
                             }
                         }
