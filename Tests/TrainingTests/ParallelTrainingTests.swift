@@ -2,7 +2,7 @@ import LinearAlgebra
 import ModelKinds
 import RandomStreams
 import Testing
-import Training
+@testable import Training
 
 /// The plain and skip networks train on worker threads; the worker count must not change results.
 struct ParallelTrainingTests {
@@ -77,5 +77,24 @@ struct ParallelTrainingTests {
         let direct = NetworkEvaluator(shape: initial.shape, activation: .relu, x: data.xTest, y: data.yTest).loss(initial)
         #expect(result.trainingLoss.isEmpty && result.testLoss.isEmpty && result.parameters == initial)
         #expect(abs(result.testError! - direct.squareRoot()) <= 1e-14 * direct.squareRoot())
+    }
+
+    @Test(arguments: [(401, 400, 100, true), (401, 400, 100, false), (41, 40, 20, true), (5, 4, 3, true),
+                      (1001, 1000, 200, true), (1001, 1000, 100, true)])
+    func neuronBlocksCoverEveryNeuronOnce(m: Int, rows: Int, d: Int, small: Bool) {
+        let cut = NeuronBlocks(neurons: m, rows: rows, inputDimension: d, smallMatrixKernels: small)
+        // An even number of blocks, unless there are fewer products than that.
+        #expect(cut.blocks.count.isMultiple(of: 2) || cut.blocks.count == cut.products.joined().count)
+        #expect(cut.blocks.first?.lowerBound == 0 && cut.blocks.last?.upperBound == m)
+        for (block, next) in zip(cut.blocks, cut.blocks.dropFirst()) { #expect(block.upperBound == next.lowerBound) }
+        for (block, products) in zip(cut.blocks, cut.products) {
+            #expect(!block.isEmpty && products.first?.lowerBound == block.lowerBound && products.last?.upperBound == block.upperBound)
+            for (product, next) in zip(products, products.dropFirst()) { #expect(product.upperBound == next.lowerBound) }
+            // Small-matrix products stay within OpenBLAS's limit for them.
+            if small && products.count > 1 {
+                for product in products { #expect(product.count * rows * d <= BLASLibrary.smallProductLimit) }
+            }
+        }
+        if !small { #expect(cut.products.allSatisfy { $0.count == 1 }) }
     }
 }
