@@ -53,11 +53,14 @@ final class BlockClaims: @unchecked Sendable {
 ///   columns suit their register tiles (measured on Zen 4: 55 GFLOP/s per core for both the
 ///   400×8×100 and the 100×8×400 product, against 31–48 for 13 to 400 columns). Otherwise one
 ///   product per block, which amortises the packing.
-/// - `blocks`: an even number of contiguous runs of products, about `targetBlockWidth` neurons
-///   each — the units of work the workers claim one at a time, and of the sum over neurons of the
-///   output (one partial output per block, added in block order).
+/// - `blocks`: an even number of contiguous runs of products — the units of work the workers
+///   claim one at a time (small, for an even finish: about `productsPerBlock` small products, or
+///   `targetBlockWidth` neurons), and of the sum over neurons of the output (one partial output per
+///   block, added in block order).
 struct NeuronBlocks: Equatable {
-    /// About this many neurons per block.
+    /// About this many small-matrix products per block.
+    static let productsPerBlock = 3
+    /// About this many neurons per block (and product) without the small-matrix kernels.
     static let targetBlockWidth = 50
 
     let blocks: [Range<Int>]
@@ -69,13 +72,14 @@ struct NeuronBlocks: Equatable {
     /// The cut for m neurons and products with at most `rows` rows and d columns.
     init(neurons m: Int, rows: Int, inputDimension d: Int, smallMatrixKernels: Bool = BLASLibrary.hasSmallMatrixKernels) {
         let fits = { (width: Int) in smallMatrixKernels && width * rows * d <= BLASLibrary.smallProductLimit }
-        let target = 2 * max(1, (m + Self.targetBlockWidth) / (2 * Self.targetBlockWidth))
+        // About total / per parts, an even number of them, at most total.
+        let parts = { (total: Int, per: Int) in min(total, 2 * max(1, (total + per) / (2 * per))) }
         if let width = fits(8) ? 8 : fits(4) ? 4 : nil {
             let units = Swift.stride(from: 0, to: m, by: width).map { $0..<min($0 + width, m) }
-            products = Self.split(0..<units.count, into: min(units.count, target)).map { Array(units[$0]) }
+            products = Self.split(0..<units.count, into: parts(units.count, Self.productsPerBlock)).map { Array(units[$0]) }
             blocks = products.map { $0.first!.lowerBound..<$0.last!.upperBound }
         } else {
-            blocks = Self.split(0..<m, into: min(m, target))
+            blocks = Self.split(0..<m, into: parts(m, Self.targetBlockWidth))
             products = blocks.map { [$0] }
         }
         productWidth = products.joined().map(\.count).max() ?? 0
