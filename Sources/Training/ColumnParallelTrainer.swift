@@ -24,21 +24,31 @@ final class DoubleBuffer: @unchecked Sendable {
     var values: [Double] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }
 
-/// Hands out 0, 1, …, count − 1 once each to whichever worker asks next.
+/// Hands out 0, 1, …, count − 1 once each to `workers` workers: worker w first takes its own
+/// contiguous share in order (the blocks it had the epoch before, whose data its core may still
+/// cache), then, once that is done, takes from the end of the largest share left.
 final class BlockClaims: @unchecked Sendable {
     private let lock = NSLock()
-    private var claimed = 0
-    private let count: Int
+    private var front: [Int], back: [Int]
 
-    init(count: Int) { self.count = count }
+    init(count: Int, workers: Int) {
+        front = (0..<workers).map { $0 * count / workers }
+        back = (0..<workers).map { ($0 + 1) * count / workers }
+    }
 
-    /// The next unclaimed index, or nil when all are taken.
-    func next() -> Int? {
+    /// The next index for worker `w`, or nil when all are taken.
+    func next(for w: Int) -> Int? {
         lock.lock()
         defer { lock.unlock() }
-        guard claimed < count else { return nil }
-        claimed += 1
-        return claimed - 1
+        if front[w] < back[w] {
+            front[w] += 1
+            return front[w] - 1
+        }
+        var victim = 0
+        for v in front.indices where back[v] - front[v] > back[victim] - front[victim] { victim = v }
+        guard front[victim] < back[victim] else { return nil }
+        back[victim] -= 1
+        return back[victim]
     }
 }
 
@@ -93,18 +103,19 @@ struct NeuronBlocks: Equatable {
 }
 
 /// The training loop of the plain and skip networks (`NetworkTrainer` takes it for them), with the
-/// hidden neurons cut into blocks (`NeuronBlocks`) that worker threads claim one at a time (so a
-/// worker slowed by other load on its core leaves more blocks to the others). Given the residual,
-/// neurons are independent, so an epoch is one serial step and one parallel region:
+/// hidden neurons cut into blocks (`NeuronBlocks`) that worker threads claim one at a time, each its
+/// own share first (`BlockClaims`: a worker slowed by other load on its core leaves the rest of its
+/// share to the others). Given the residual, neurons are independent, so an epoch is one serial
+/// step and one parallel region:
 ///
 /// - serial: the blocks' partial outputs summed in block order, plus the skip path; the losses, the
 ///   residual gradient g, and the skip path's gradient and AdamW update (d + 1 scalars);
-/// - per block, product after product: the backward pass (∂a, ∂(XW₁) and
-///   ∂W₁ = Xᵀ∂(XW₁)), the AdamW update of those neurons' W₁ columns and a entries, and at once the
-///   forward pass with the new weights on the training and the test rows (the test loss after step
-///   t and the training loss before step t + 1 are taken at the same weights). Only the training
-///   rows' pre-activations are kept for the backward pass; the test rows' go to a small per-block
-///   scratch buffer that stays in cache.
+/// - per block, product after product: the backward pass (∂a, ∂(XW₁) and ∂W₁ = Xᵀ∂(XW₁)), the
+///   AdamW update of those neurons' W₁ columns and a entries, and at once the forward pass with the
+///   new weights on the training and the test rows (the test loss after step t and the training
+///   loss before step t + 1 are taken at the same weights). Only the training rows'
+///   pre-activations are kept for the backward pass; the test rows' go to a small per-block scratch
+///   buffer that stays in cache.
 ///
 /// BLAS runs single-threaded (the caller arranges it). The parameters, gradient and AdamW moments
 /// are flat arrays in `NetworkParameters.flattened` order; fresh AdamW stores no moments. Every
@@ -211,9 +222,9 @@ final class ColumnParallelTrainer: @unchecked Sendable {
             for b in 0..<blockCount { pass(b, step: constants, training: training, test: test) }
             return
         }
-        let claims = BlockClaims(count: blockCount)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let b = claims.next() { self.pass(b, step: constants, training: training, test: test) }
+        let claims = BlockClaims(count: blockCount, workers: workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            while let b = claims.next(for: w) { self.pass(b, step: constants, training: training, test: test) }
         }
     }
 
