@@ -6,7 +6,9 @@ import ModelKinds
 /// from `predictions`, which returns a new array).
 ///
 /// Loss: L = ‖f(X) − y‖² (sum of squares, no ½). All products are BLAS `dgemm`/`dgemv` in double
-/// precision.
+/// precision. Plain and skip networks run the passes of `HiddenColumns` over all neurons at once
+/// (the trainer runs the same passes block by block on worker threads); this evaluator is what
+/// the normalized network trains with, and the reference the gradient and trainer tests use.
 ///
 /// **Normalisation convention** (normalized model). The norm is over the batch this evaluator
 /// holds (training X for training, X_test for test predictions — as PyTorch's
@@ -35,7 +37,7 @@ public final class NetworkEvaluator {
     // forward pass.)
     private var pre: Matrix
     // normalized only: the normalised columns N (0×0 otherwise: plain and skip never store the
-    // hidden layer, see `FusedColumns`).
+    // hidden layer, see `HiddenColumns`).
     private var hidden: Matrix
     private var outputs: [Double]
     private var skipGradient: [Double]
