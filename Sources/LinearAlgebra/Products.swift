@@ -1,4 +1,5 @@
 import CLapack
+import Foundation
 
 /// Operand transposition for BLAS products.
 public enum Transpose: Sendable {
@@ -98,4 +99,38 @@ public enum BLASThreads {
     public static func set(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
     /// The number of threads OpenBLAS currently uses.
     public static var current: Int { Int(openblas_get_num_threads()) }
+
+    /// Serialises `singleThreaded` callers: the thread count is process-wide, so two callers saving
+    /// and restoring it concurrently would otherwise restore each other's value.
+    private static let switchLock = NSLock()
+
+    /// Runs `body` with BLAS single-threaded, then restores the previous thread count: for callers
+    /// that run their own workers, each calling BLAS, or that need the single-threaded results.
+    /// Holds a process-wide lock meanwhile, unless BLAS is single-threaded already (as in the
+    /// pipeline's parallel runs, whose tasks must not queue behind one another).
+    public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
+        if current == 1 { return try body() }
+        switchLock.lock()
+        defer { switchLock.unlock() }
+        let saved = current
+        set(1)
+        defer { set(saved) }
+        return try body()
+    }
+}
+
+/// What callers that cut their own products need to know of the BLAS library (OpenBLAS).
+public enum BLASLibrary {
+    /// OpenBLAS's name of the kernels it chose for this CPU at start-up ("Haswell", "SkylakeX", …).
+    public static let coreName = String(cString: openblas_get_corename())
+
+    /// Whether OpenBLAS multiplies small `dgemm`s (M·N·K ≤ `smallProductLimit`) directly, without
+    /// packing the operands and without a separate pass zeroing C for β = 0: its AVX-512 kernels
+    /// (SkylakeX, and Cooperlake and SapphireRapids, which use them) do; elsewhere small products are
+    /// packed like large ones, and cutting a product into narrow ones only costs.
+    public static let hasSmallMatrixKernels =
+        ["skylakex", "cooperlake", "sapphirerapids"].contains(coreName.lowercased())
+
+    /// The largest M·N·K OpenBLAS multiplies with its small-matrix kernels.
+    public static let smallProductLimit = 1_000_000
 }

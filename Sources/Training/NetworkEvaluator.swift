@@ -6,7 +6,9 @@ import ModelKinds
 /// from `predictions`, which returns a new array).
 ///
 /// Loss: L = ‖f(X) − y‖² (sum of squares, no ½). All products are BLAS `dgemm`/`dgemv` in double
-/// precision.
+/// precision. Plain and skip networks run the passes of `HiddenColumns` over all neurons at once
+/// (the trainer runs the same passes block by block on worker threads); this evaluator is what
+/// the normalized network trains with, and the reference the gradient and trainer tests use.
 ///
 /// **Normalisation convention** (normalized model). The norm is over the batch this evaluator
 /// holds (training X for training, X_test for test predictions — as PyTorch's
@@ -35,7 +37,7 @@ public final class NetworkEvaluator {
     // forward pass.)
     private var pre: Matrix
     // normalized only: the normalised columns N (0×0 otherwise: plain and skip never store the
-    // hidden layer, see `FusedColumns`).
+    // hidden layer, see `HiddenColumns`).
     private var hidden: Matrix
     private var outputs: [Double]
     private var skipGradient: [Double]
@@ -63,26 +65,45 @@ public final class NetworkEvaluator {
         projections = Array(repeating: 0, count: shape.width)
     }
 
+    /// Runs `body` with the plain/skip passes over this batch's X and its pre-activation buffer.
+    private func withColumns<R>(_ body: (HiddenColumns, UnsafeMutablePointer<Double>) -> R) -> R {
+        let act = activation, d = shape.inputDimension, stride = n
+        return x.storage.withUnsafeBufferPointer { xs in
+            pre.storage.withUnsafeMutableBufferPointer { zs in
+                body(HiddenColumns(activation: act, inputDimension: d, inputs: xs.baseAddress!, inputStride: stride),
+                     zs.baseAddress!)
+            }
+        }
+    }
+
     /// Forward pass: fills `outputs` with f(X) (and the buffers the backward pass needs).
     private func forward(_ p: NetworkParameters) {
         precondition(p.shape == shape, "NetworkEvaluator: parameters of another shape")
         let m = shape.width
-        Matrix.gemm(x, .none, p.firstLayer, .none, into: &pre)
-        let act = activation
+        if n == 0 { return }
         switch shape.model {
         case .plain, .skip:
-            let rows = n
-            pre.storage.withUnsafeBufferPointer { z in
-                p.outputWeights.withUnsafeBufferPointer { a in
-                    outputs.withUnsafeMutableBufferPointer { f in
-                        FusedColumns.forward(act, pre: z, rows: rows, weights: a, outputs: f)
+            let rows = 0..<n
+            withColumns { layer, z in
+                p.firstLayer.storage.withUnsafeBufferPointer { w in
+                    p.outputWeights.withUnsafeBufferPointer { a in
+                        outputs.withUnsafeMutableBufferPointer { f in
+                            layer.forward(rows: rows, columns: 0..<m, firstLayer: w.baseAddress!,
+                                          outputWeights: a.baseAddress!, pre: z, preStride: rows.count,
+                                          accumulate: false, outputs: f.baseAddress!)
+                            if shape.model == .skip {
+                                p.skipWeights.withUnsafeBufferPointer { w0 in
+                                    layer.addSkipPath(rows: rows, skipWeights: w0.baseAddress!, skipScale: p.skipScale,
+                                                      outputs: f.baseAddress!)
+                                }
+                            }
+                        }
                     }
                 }
             }
-            if shape.model == .skip {
-                Matrix.gemv(x, .none, p.skipWeights, alpha: p.skipScale, beta: 1, into: &outputs)
-            }
         case .normalized:
+            Matrix.gemm(x, .none, p.firstLayer, .none, into: &pre)
+            let act = activation
             pre.storage.withUnsafeMutableBufferPointer { prePtr in
                 hidden.storage.withUnsafeMutableBufferPointer { hidPtr in
                     act.apply(prePtr, valuesInto: hidPtr)
@@ -109,9 +130,20 @@ public final class NetworkEvaluator {
     public func loss(_ p: NetworkParameters) -> Double {
         precondition(!y.isEmpty, "NetworkEvaluator: no targets")
         forward(p)
-        var total = 0.0
-        for k in 0..<n { let r = outputs[k] - y[k]; total += r * r }
-        return total
+        return squaredError(residualGradient: false)
+    }
+
+    /// ‖f − y‖² from `outputs`; with `residualGradient`, also g = 2(f − y) into `residualGradient`.
+    private func squaredError(residualGradient withGradient: Bool) -> Double {
+        let rows = 0..<n
+        return outputs.withUnsafeBufferPointer { f in
+            y.withUnsafeBufferPointer { t in
+                residualGradient.withUnsafeMutableBufferPointer { g in
+                    HiddenColumns.squaredError(rows: rows, outputs: f.baseAddress!, targets: t.baseAddress!,
+                                               residualGradient: withGradient ? g.baseAddress! : nil)
+                }
+            }
+        }
     }
 
     /// f(X) at `p` (a new array).
@@ -125,35 +157,34 @@ public final class NetworkEvaluator {
         precondition(!y.isEmpty, "NetworkEvaluator: no targets")
         precondition(gradient.shape == shape, "NetworkEvaluator: gradient of another shape")
         forward(p)
-        var total = 0.0
-        for k in 0..<n {
-            let r = outputs[k] - y[k]
-            total += r * r
-            residualGradient[k] = 2 * r
-        }
+        let total = squaredError(residualGradient: true)
         let m = shape.width, rows = n
         switch shape.model {
         case .plain, .skip:
-            // ∂L/∂aᵢ = act(XW₁ᵢ)ᵀ g and ∂L/∂(XW₁)[k, i] = g_k aᵢ act'(XW₁)[k, i], in one pass.
-            let act = activation
-            pre.storage.withUnsafeMutableBufferPointer { z in
+            withColumns { layer, z in
                 p.outputWeights.withUnsafeBufferPointer { a in
                     residualGradient.withUnsafeBufferPointer { g in
                         gradient.outputWeights.withUnsafeMutableBufferPointer { ga in
-                            FusedColumns.backward(act, pre: z, rows: rows, weights: a, g: g, gradA: ga)
+                            gradient.firstLayer.storage.withUnsafeMutableBufferPointer { gw in
+                                layer.backward(rows: 0..<rows, columns: 0..<m, outputWeights: a.baseAddress!,
+                                               residualGradient: g.baseAddress!, pre: z, preStride: rows,
+                                               gradOutputWeights: ga.baseAddress!,
+                                               gradFirstLayer: gw.baseAddress!)
+                            }
+                        }
+                        if shape.model == .skip {
+                            gradient.skipScale = p.skipWeights.withUnsafeBufferPointer { w0 in
+                                skipGradient.withUnsafeMutableBufferPointer { t in
+                                    gradient.skipWeights.withUnsafeMutableBufferPointer { gw0 in
+                                        layer.skipPathGradient(rows: 0..<rows, residualGradient: g.baseAddress!,
+                                                               skipWeights: w0.baseAddress!, skipScale: p.skipScale,
+                                                               projection: t.baseAddress!, gradSkipWeights: gw0.baseAddress!)
+                                    }
+                                }
+                            }
                         }
                     }
                 }
-            }
-            if shape.model == .skip {
-                // t = Xᵀg; ∂L/∂w₀ = α₀ t, ∂L/∂α₀ = w₀ᵀ t (= (X w₀)ᵀ g).
-                Matrix.gemv(x, .transpose, residualGradient, into: &skipGradient)
-                var s = 0.0
-                for j in 0..<shape.inputDimension {
-                    s += p.skipWeights[j] * skipGradient[j]
-                    gradient.skipWeights[j] = p.skipScale * skipGradient[j]
-                }
-                gradient.skipScale = s
             }
         case .normalized:
             // cᵢ = Nᵢᵀ g; ∂L/∂aᵢ = γᵢ cᵢ; ∂L/∂γᵢ = aᵢ cᵢ
@@ -177,9 +208,9 @@ public final class NetworkEvaluator {
                     }
                 }
             }
+            // ∂L/∂W₁ = Xᵀ ∂L/∂(XW₁)
+            Matrix.gemm(x, .transpose, pre, .none, into: &gradient.firstLayer)
         }
-        // ∂L/∂W₁ = Xᵀ ∂L/∂(XW₁)
-        Matrix.gemm(x, .transpose, pre, .none, into: &gradient.firstLayer)
         return total
     }
 }

@@ -56,23 +56,68 @@ public struct TrainingResult: Sendable {
 
 /// Full-batch AdamW training of a two-layer network with hand-written gradients (SPEC §3).
 /// Knows nothing of files or manifests.
+///
+/// Plain and skip networks train on `workers` threads, each owning whole blocks of the hidden
+/// neurons (`ColumnParallelTrainer`), with BLAS single-threaded meanwhile. The blocks, and so every
+/// product and sum, depend on the sizes alone: results are the same bits for every worker count and
+/// every run (on one machine: the BLAS kernels differ across CPUs). The normalized network couples
+/// its neurons through the column norms and trains on one thread, with BLAS's own threads.
 public enum NetworkTrainer {
     /// Trains from the PyTorch-default initialisation drawn from `initialization` (the cell's
     /// `StreamPurpose.initialization` stream; draw order in `NetworkParameters.pytorchDefault`).
+    /// `workers`: see `train(x:y:test:settings:initialParameters:workers:)`.
     public static func train(x: Matrix, y: [Double], test: (x: Matrix, y: [Double])? = nil,
-                             settings: TrainingSettings, initialization: VariateSource) -> TrainingResult {
+                             settings: TrainingSettings, initialization: VariateSource,
+                             workers: Int? = nil) -> TrainingResult {
         let shape = settings.shape(rows: x.rows, inputDimension: x.cols)
         let initial = NetworkParameters.pytorchDefault(shape: shape, source: initialization)
-        return train(x: x, y: y, test: test, settings: settings, initialParameters: initial)
+        return train(x: x, y: y, test: test, settings: settings, initialParameters: initial, workers: workers)
     }
 
-    /// Trains from given initial weights (their shape wins over `settings.width`).
+    /// Trains from given initial weights (their shape wins over `settings.width`). `workers` is the
+    /// number of threads for plain and skip networks (at most m); nil means `defaultWorkerCount`.
     public static func train(x: Matrix, y: [Double], test: (x: Matrix, y: [Double])? = nil,
-                             settings: TrainingSettings, initialParameters: NetworkParameters) -> TrainingResult {
+                             settings: TrainingSettings, initialParameters: NetworkParameters,
+                             workers: Int? = nil) -> TrainingResult {
         let shape = initialParameters.shape
         precondition(shape.model == settings.model, "NetworkTrainer: initial weights are for another model")
         precondition(settings.epochs >= 0, "NetworkTrainer: negative epoch count")
         let start = DispatchTime.now().uptimeNanoseconds
+        let parameters: NetworkParameters
+        let trainingLoss: [Double], testLoss: [Double], finalTestLoss: Double?
+        if shape.model == .normalized {
+            (parameters, trainingLoss, testLoss, finalTestLoss) = trainSerially(
+                x: x, y: y, test: test, settings: settings, initialParameters: initialParameters)
+        } else {
+            let count = max(1, min(workers ?? defaultWorkerCount(shape: shape, rows: x.rows + (test?.x.rows ?? 0)),
+                                   shape.width))
+            let trainer = ColumnParallelTrainer(initial: initialParameters, activation: settings.activation, x: x, y: y,
+                                                test: test, optimizer: settings.optimizer,
+                                                hyperparameters: settings.hyperparameters, workers: count)
+            (trainingLoss, testLoss, finalTestLoss) = BLASThreads.singleThreaded { trainer.train(epochs: settings.epochs) }
+            parameters = trainer.currentParameters
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return TrainingResult(trainingLoss: trainingLoss, testLoss: testLoss, parameters: parameters,
+                              testError: finalTestLoss.map { $0.squareRoot() }, otherNorm: parameters.otherNorm,
+                              effectiveLinearWeight: parameters.effectiveLinearWeight, seconds: seconds)
+    }
+
+    /// Below this many multiply-adds per worker in one n×d×m product, a worker costs more than it saves.
+    static let minimumWorkPerWorker = 1 << 17
+
+    /// The worker count when the caller names none: the BLAS thread count (at most 8), fewer when
+    /// the network is too small to share (`rows` counts training and test rows).
+    public static func defaultWorkerCount(shape: NetworkShape, rows: Int) -> Int {
+        let work = rows * shape.inputDimension * shape.width
+        return max(1, min(BLASThreads.current, 8, work / minimumWorkPerWorker))
+    }
+
+    /// The one-thread loop (normalized networks): evaluator, optimiser step, test loss.
+    private static func trainSerially(x: Matrix, y: [Double], test: (x: Matrix, y: [Double])?,
+                                      settings: TrainingSettings, initialParameters: NetworkParameters)
+        -> (NetworkParameters, [Double], [Double], Double?) {
+        let shape = initialParameters.shape
         let trainer = NetworkEvaluator(shape: shape, activation: settings.activation, x: x, y: y)
         let tester = test.map { NetworkEvaluator(shape: shape, activation: settings.activation, x: $0.x, y: $0.y) }
         var parameters = initialParameters
@@ -87,13 +132,7 @@ public enum NetworkTrainer {
             optimizer.step(&parameters, gradient: gradient)
             if let tester { testLoss.append(tester.loss(parameters)) }
         }
-        var testError: Double? = nil
-        if let tester {
-            testError = (testLoss.last ?? tester.loss(parameters)).squareRoot()
-        }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return TrainingResult(trainingLoss: trainingLoss, testLoss: testLoss, parameters: parameters,
-                              testError: testError, otherNorm: parameters.otherNorm,
-                              effectiveLinearWeight: parameters.effectiveLinearWeight, seconds: seconds)
+        let finalTestLoss = tester.map { testLoss.last ?? $0.loss(parameters) }
+        return (parameters, trainingLoss, testLoss, finalTestLoss)
     }
 }

@@ -18,6 +18,7 @@ struct TrainingBench: ParsableCommand {
     @Option(help: "Input dimension d.") var d = 100
     @Option(help: "Optimiser steps.") var epochs = 200
     @Option(help: "Timed repetitions (the best is reported).") var repeats = 3
+    @Option(help: "Training threads (default: the BLAS thread count).") var workers: Int?
     @Flag(help: "Also time the three n×d×m products per epoch alone (the floor of any dense implementation).")
     var gemmBaseline = false
 
@@ -37,13 +38,14 @@ struct TrainingBench: ParsableCommand {
             let initialization = PhiloxStream(key: (2022, UInt64(r)), substream: StreamPurpose.initialization.rawValue)
             let start = DispatchTime.now().uptimeNanoseconds
             let result = NetworkTrainer.train(x: x, y: y, test: (xTest, yTest), settings: settings,
-                                              initialization: initialization)
+                                              initialization: initialization, workers: workers)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             best = min(best, seconds)
             last = result
         }
         let distance = Vector.norm(Vector.subtract(last!.effectiveLinearWeight!, wStar))
-        print("training skip n=\(n) d=\(d) m=\(n + 1) epochs=\(epochs) (BLAS threads \(BLASThreads.current)): "
+        let workerCount = workers ?? NetworkTrainer.defaultWorkerCount(shape: settings.shape(rows: n, inputDimension: d), rows: 2 * n)
+        print("training skip n=\(n) d=\(d) m=\(n + 1) epochs=\(epochs) (BLAS threads \(BLASThreads.current), workers \(workerCount)): "
               + "best of \(max(1, repeats)) \(String(format: "%.3f", best)) s; "
               + "final train loss \(last!.trainingLoss.last!), test error \(last!.testError!), ‖α₀w₀ − w*‖ \(distance)")
         if gemmBaseline {
