@@ -15,18 +15,13 @@ struct BlockParallelism: Sendable {
         BlockParallelism(workers: max(1, min(BLASThreads.current, 8)))
     }
 
-    /// Serialises the BLAS-thread save/set/restore of concurrent solves in one process.
-    private static let blasThreadLock = NSLock()
-
-    /// Runs `body(w)` for w in 0..<count, in parallel when count > 1, with BLAS single-threaded meanwhile.
+    /// Runs `body(w)` for w in 0..<count, in parallel when count > 1, with BLAS single-threaded meanwhile
+    /// (`BLASThreads.singleThreaded`, whose lock the trainer's workers share).
     func run(_ count: Int, _ body: @Sendable (Int) -> Void) {
         if count <= 1 { body(0); return }
-        Self.blasThreadLock.lock()
-        defer { Self.blasThreadLock.unlock() }
-        let saved = BLASThreads.current
-        BLASThreads.set(1)
-        DispatchQueue.concurrentPerform(iterations: count, execute: body)
-        BLASThreads.set(saved)
+        BLASThreads.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        }
     }
 
     /// Runs `body(range)` over `0..<total` split into at most `workers` contiguous chunks (in parallel
