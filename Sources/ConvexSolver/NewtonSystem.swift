@@ -373,8 +373,8 @@ final class NewtonSystem: @unchecked Sendable {
 
     /// Normalized/relaxed: hₖ ∘ (X Tₖ w̄₁ₖ) of every block at the current scaling (n×blocks), from `factor`.
     private var projectorImages: [Double] = []
-    /// Packed lower triangles of Pᵢ = UᵢUᵢᵀ on the active rows (normalized/relaxed patterns; computed on
-    /// first use). Memory Σ|hᵢ|(|hᵢ|+1)/2 doubles.
+    /// Packed lower triangles of Pᵢ = UᵢUᵢᵀ on the active rows (normalized/relaxed patterns; computed by
+    /// the first `factor`). Memory Σ|hᵢ|(|hᵢ|+1)/2 doubles.
     private var projectors: [[Double]] = []
     /// What one worker of the parallel factorization produces (private to it until the merge).
     final class FactorWorker: @unchecked Sendable {
@@ -395,11 +395,6 @@ final class NewtonSystem: @unchecked Sendable {
             for i in range { results[i] = self.makeProjector(i) }
         }
         projectors = results.values
-    }
-
-    private func projector(_ i: Int) -> [Double] {
-        if projectors.isEmpty { computeProjectors() }
-        return projectors[i]
     }
 
     private func makeProjector(_ i: Int) -> [Double] {
@@ -437,7 +432,7 @@ final class NewtonSystem: @unchecked Sendable {
         let blk = prog.blocks[k]
         let act = prog.patterns[blk.pattern].active
         let e2 = scaling.eta[k] * scaling.eta[k]
-        let packed = projector(blk.pattern)
+        let packed = projectors[blk.pattern]  // computed by `factor` before its parallel phase
         packed.withUnsafeBufferPointer { pp in
             var idx = 0
             for jj in 0..<act.count {

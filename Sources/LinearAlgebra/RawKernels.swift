@@ -81,14 +81,6 @@ public enum RawKernels {
                                   l, Int32(max(1, ldl)), b, Int32(max(1, ldb)))
         if info != 0 { throw LinearAlgebraError.lapack(routine: "dpotrs", info: Int(info)) }
     }
-
-    /// Overwrites the lower triangle of a Cholesky factor `L` with that of `(L Lᵀ)⁻¹` (`dpotri`).
-    public static func choleskyInverse(n: Int, l: UnsafeMutablePointer<Double>, ldl: Int) throws {
-        if n == 0 { return }
-        let info = LAPACKE_dpotri_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), l, Int32(max(1, ldl)))
-        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(minor: Int(info)) }
-        if info < 0 { throw LinearAlgebraError.lapack(routine: "dpotri", info: Int(info)) }
-    }
 }
 
 extension RawKernels {
