@@ -20,52 +20,74 @@ import resource
 import time
 
 import numpy as np
+import scipy.sparse as sp
 import cvxpy as cp
 
 
-def build(inst, parts=None):
-    """The CVXPY problem of SPEC §2 for `inst`; with a dict `parts`, also its variables and bases (w0, pos,
-    neg — relaxed: pos only — and maps Tᵢ for normalized), for reading the solution."""
+def build(inst, parts=None, style=None):
+    """The CVXPY problem of SPEC §2 for `inst`, written as the reference implementation writes it (one
+    d × p matrix variable per sign, `cp.mixed_norm`, the patterns as an n × p 0/1 matrix multiplied
+    elementwise; normalized: `style` "loop" adds Uᵢ wᵢ block by block like the reference, "stacked" (the
+    default, faster to compile) multiplies one zero-padded n × pd matrix [U₁ … U_p] by vec(W)).
+    With a dict `parts`, also returns in it the variables and maps Tᵢ for reading the solution."""
+    style = style or STYLE[0]
     X = np.array(inst["X"], dtype=float)
     y = np.array(inst["y"], dtype=float)
-    H = np.array(inst["patterns"], dtype=float)            # p × n
+    H = np.array(inst["patterns"], dtype=float).T          # n × p, column i = pattern i
     model, formulation = inst["model"], inst["formulation"]
     beta = inst.get("beta") or 1e-6
     n, d = X.shape
-    p = H.shape[0]
+    p = H.shape[1]
+    S = 2 * H - 1                                           # signs of the cone constraints
+    signs = ["pos"] if formulation == "relaxed" else ["pos", "neg"]
+    W = {s: cp.Variable((d, p)) for s in signs}
+    constraints, ranks = [], None
     if model == "normalized":
-        blocks = []
+        bases, maps, ranks = [], [], []
         for i in range(p):
-            DX = H[i][:, None] * X
-            U, s, Vt = np.linalg.svd(DX, full_matrices=False)
+            U, s, Vt = np.linalg.svd(H[:, i][:, None] * X, full_matrices=False)
             r = int(np.sum(s > 1e-12))
-            blocks.append((U[:, :r], (2 * H[i] - 1)[:, None] * (X @ Vt[:r].T / s[:r])))
-            if parts is not None:
-                parts.setdefault("maps", []).append(Vt[:r].T / s[:r])
+            bases.append(U[:, :r])
+            maps.append(Vt[:r].T / s[:r])
+            ranks.append(r)
+        if parts is not None:
+            parts["maps"] = maps
+        if style == "loop":
+            fit = 0
+            for i, r in enumerate(ranks):
+                for sign in signs:
+                    w = W[sign]
+                    if r == 0:
+                        constraints.append(w[:, i] == 0)
+                        continue
+                    fit = fit + (1 if sign == "pos" else -1) * (bases[i] @ w[:r, i])
+                    if formulation != "relaxed":
+                        constraints.append((S[:, i][:, None] * (X @ maps[i])) @ w[:r, i] >= 0)
+                    if r < d:
+                        constraints.append(w[r:, i] == 0)
+        else:
+            Ubig = sp.hstack([sp.csc_matrix(np.hstack([bases[i], np.zeros((n, d - r))])) for i, r in enumerate(ranks)],
+                             format="csc")
+            vec = {sign: cp.vec(W[sign], order="F") for sign in signs}
+            fit = Ubig @ vec["pos"] - (Ubig @ vec["neg"] if "neg" in vec else 0)
+            if formulation != "relaxed":
+                C = sp.block_diag([np.hstack([S[:, i][:, None] * (X @ maps[i]), np.zeros((n, d - r))])
+                                   for i, r in enumerate(ranks)], format="csc")
+                constraints += [C @ vec[sign] >= 0 for sign in signs]
+        norms = sum(cp.mixed_norm(W[sign].T, 2, 1) for sign in signs)
     else:
-        blocks = [(H[i][:, None] * X, (2 * H[i] - 1)[:, None] * X) for i in range(p)]
-    constraints, fit, norms = [], 0, 0
-    pos, neg, w0 = [], [], None
-    if formulation == "relaxed":
-        for A, _ in blocks:
-            w = cp.Variable(A.shape[1])
-            pos.append(w)
-            fit = fit + A @ w
-            norms = norms + cp.norm(w, 2)
-    else:
-        for A, C in blocks:
-            u, v = cp.Variable(A.shape[1]), cp.Variable(A.shape[1])
-            pos.append(u)
-            neg.append(v)
-            fit = fit + A @ (u - v)
-            norms = norms + cp.norm(u, 2) + cp.norm(v, 2)
-            constraints += [C @ u >= 0, C @ v >= 0]
+        fit = cp.sum(cp.multiply(H, X @ W["pos"]), axis=1)
+        if "neg" in W:
+            fit = fit - cp.sum(cp.multiply(H, X @ W["neg"]), axis=1)
+            constraints += [cp.multiply(S, X @ W[sign]) >= 0 for sign in signs]
+        norms = sum(cp.mixed_norm(W[sign].T, 2, 1) for sign in signs)
+    w0 = None
     if model == "skip":
         w0 = cp.Variable(d)
         fit = fit + X @ w0
         norms = norms + cp.norm(w0, 2)
     if parts is not None:
-        parts.update(w0=w0, pos=pos, neg=neg)
+        parts.update(w0=w0, W=W, ranks=ranks)
     if formulation == "approx":
         objective = cp.Minimize(cp.sum_squares(fit - y) + beta * norms)
     else:
@@ -74,6 +96,16 @@ def build(inst, parts=None):
     return cp.Problem(objective, constraints)
 
 
+def blocks_of(parts, sign):
+    """The solution's per-pattern vectors of one sign (normalized: the first rᵢ entries of column i)."""
+    if sign not in parts["W"]:
+        return []
+    M = np.asarray(parts["W"][sign].value, dtype=float)
+    ranks = parts["ranks"] or [M.shape[0]] * M.shape[1]
+    return [M[:r, i] for i, r in enumerate(ranks)]
+
+
+STYLE = ["stacked"]
 TIGHT = {}
 VERDICT_BINARY = []   # [path to neural-recovery] when --verdicts is given
 
@@ -145,7 +177,7 @@ def solve_path(path):
     if VERDICT_BINARY and prob.value is not None:
         value = lambda var: np.asarray(var.value, dtype=float)
         theirs = verdict(inst, value(parts["w0"]) if parts["w0"] is not None else None,
-                         [value(v) for v in parts["pos"]], [value(v) for v in parts["neg"]], parts.get("maps", []))
+                         blocks_of(parts, "pos"), blocks_of(parts, "neg"), parts.get("maps", []))
         verdicts = (our_verdict(path, inst), theirs)
     return prob.status, prob.value, prob.solver_stats.solve_time, total, verdicts
 
@@ -191,7 +223,10 @@ def main():
     ap.add_argument("--verdicts", metavar="NEURAL_RECOVERY", default=None,
                     help="also compare SPEC §4's recovery verdicts: ours from `NEURAL_RECOVERY solve --json`, "
                          "Clarabel's from its weights (instances written by `neural-recovery sample`)")
+    ap.add_argument("--normalized-style", choices=["stacked", "loop"], default="stacked",
+                    help="normalized programs: one stacked basis matrix (default) or the reference's block-by-block sum")
     args = ap.parse_args()
+    STYLE[0] = args.normalized_style
     if args.verdicts:
         VERDICT_BINARY.append(args.verdicts)
     if args.tight:
