@@ -4,7 +4,8 @@ import ModelKinds
 
 /// Primal–dual interior-point solver for the group-norm programs of SPEC §2.
 ///
-/// The program is put in conic form `min cᵀx s.t. Ax = b, Gx + s = h, s ∈ K` (`ProgramBlocks`) and
+/// The program is put in conic form `min ½xᵀPx + cᵀx s.t. Ax = b, Gx + s = h, s ∈ K` (`ProgramBlocks`;
+/// P ≠ 0 only for approx, 2I on its residual variables) and
 /// solved through the homogeneous self-dual embedding (as ECOS/CVXOPT do): iterates
 /// (x, y, z, s, τ, κ) with Nesterov–Todd scaling on the second-order cones and Mehrotra's
 /// predictor–corrector. The embedding detects infeasibility: a Farkas certificate ends the solve
@@ -99,12 +100,17 @@ struct IterationState {
             // Residuals of the embedding.
             prog.forward(x, ax: &ax, gx: &gx)
             prog.adjoint(y: y, z: z, into: &aty)
+            // With the quadratic term ½xᵀPx (approx), as in Clarabel's embedding: r_x gains P x and r_τ
+            // gains xᵀPx/τ.
+            let px = prog.quadratic(x)
+            let xpx = px.map { dot($0, x) } ?? 0
             var rx = aty, ry = prog.b, rz = gx
             for i in 0..<nx { rx[i] += prog.c[i] * tau }
+            if let px { for i in 0..<nx { rx[i] += px[i] } }
             for i in 0..<n { ry[i] = prog.b[i] * tau - ax[i] }
             for i in 0..<ns { rz[i] += s[i] - prog.h[i] * tau }
             let cx = dot(prog.c, x), by = dot(prog.b, y), hz = dot(prog.h, z)
-            let rtau = kappa + cx + by + hz
+            let rtau = kappa + cx + by + hz + xpx / tau
             guard rx.allSatisfy(\.isFinite), ry.allSatisfy(\.isFinite), rz.allSatisfy(\.isFinite), rtau.isFinite else {
                 return .numericalError
             }
@@ -113,12 +119,13 @@ struct IterationState {
             for i in 0..<n { let v = ax[i] / tau - prog.b[i]; pres += v * v }
             for i in 0..<ns { let v = (gx[i] + s[i]) / tau - prog.h[i]; cres += v * v }
             var dres = 0.0
-            for i in 0..<nx { let v = aty[i] / tau + prog.c[i]; dres += v * v }
+            for i in 0..<nx { let v = (aty[i] + (px?[i] ?? 0)) / tau + prog.c[i]; dres += v * v }
             metrics.primalResidual = pres.squareRoot()
             metrics.coneResidual = cres.squareRoot()
             metrics.dualResidual = dres.squareRoot()
-            metrics.primalCost = cx / tau
-            metrics.dualCost = -(by + hz) / tau
+            let half = xpx / (2 * tau * tau)
+            metrics.primalCost = cx / tau + half
+            metrics.dualCost = -(by + hz) / tau - half
             let sz = dot(s, z) / (tau * tau)
             metrics.gap = max(abs(metrics.primalCost - metrics.dualCost), sz)
             let gapRel = metrics.gap / max(1, min(abs(metrics.primalCost), abs(metrics.dualCost)))
@@ -141,7 +148,8 @@ struct IterationState {
                 }
             }
             if cx < 0 {
-                var r = 0.0
+                // Unbounded direction: Ax = 0, Gx + s = 0, s ∈ K, P x = 0, cᵀx < 0.
+                var r = Vector.maxAbs(px ?? [])
                 for i in 0..<n { r = max(r, abs(ax[i])) }
                 for i in 0..<ns { r = max(r, abs(gx[i] + s[i])) }
                 if r / (-cx) <= settings.infeasibilityTolerance * (1 + bNorm + hNorm) { return .dualInfeasible }
@@ -175,13 +183,17 @@ struct IterationState {
                                               rightHandSide(eta: 1, ds: lsq.map { -$0 })])
                 let sol2 = first[0]
                 let (x2, y2, z2, gx2) = (sol2.dx, sol2.dy, sol2.dz, sol2.gdx)
-                let denom2 = dot(prog.c, x2) + dot(prog.b, y2) + dot(prog.h, z2)
+                // The τ row linearised: its x coefficient is c + 2Pξ (ξ = x/τ), its τ coefficient −ξᵀPξ.
+                let pxi = px.map { $0.map { $0 / tau } }
+                let xiPxi = xpx / (tau * tau)
+                let pxiDot = { (v: [Double]) in pxi.map { 2 * Vector.dot($0, v) } ?? 0 }
+                let denom2 = dot(prog.c, x2) + dot(prog.b, y2) + dot(prog.h, z2) + pxiDot(x2) - xiPxi
 
                 func direction(eta: Double, ds target: [Double], dkappa dk: Double, solved: NewtonSolution? = nil)
                     throws -> (dx: [Double], dy: [Double], dz: [Double], ds: [Double], dtau: Double, dkappa: Double) {
                     let sol = try solved ?? system.solve([rightHandSide(eta: eta, ds: target)])[0]
                     var (dx, dy, dz, gdx) = (sol.dx, sol.dy, sol.dz, sol.gdx)
-                    let num = -eta * rtau - dk / tau - (dot(prog.c, dx) + dot(prog.b, dy) + dot(prog.h, dz))
+                    let num = -eta * rtau - dk / tau - (dot(prog.c, dx) + dot(prog.b, dy) + dot(prog.h, dz) + pxiDot(dx))
                     let dtau = num / (denom2 - kappa / tau)
                     for i in 0..<nx { dx[i] += dtau * x2[i] }
                     for i in 0..<n { dy[i] += dtau * y2[i] }
@@ -306,7 +318,7 @@ struct IterationState {
             // ‖Σ … − y‖² with the residual variable removed from the equality rows.
             var fit = 0.0
             for i in 0..<n {
-                let v = ax[i] + res.scale * xs[res.x + 1 + i] - prog.b[i]
+                let v = ax[i] + res.scale * xs[res.x + i] - prog.b[i]
                 fit += v * v
             }
             objective = fit + program.beta * normSum

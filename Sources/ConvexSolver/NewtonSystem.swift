@@ -195,9 +195,8 @@ final class NewtonSystem: @unchecked Sendable {
                 }
             }
             if let res = prog.residual {
-                let seg = prog.socSegments.count - 1
-                let e = w.eta[seg]
-                let add = res.scale * res.scale * e * e / 4
+                // The residual r has H = P = 2I (no cone rows): A_r H⁻¹ A_rᵀ = β/2 · I.
+                let add = res.scale * res.scale / 2
                 for i in 0..<n { M[i + i * n] += add }
             }
             // The largest rank-one terms stay outside M₀ (as V); the rest are added to it.
@@ -671,25 +670,8 @@ final class NewtonSystem: @unchecked Sendable {
         }
         var outs = (0..<count).map { j in count == 1 ? flatOut : Array(flatOut[(j * nx)..<((j + 1) * nx)]) }
         if let res = prog.residual {
-            // H = η⁻²(diag(0, 4I) + 2 g gᵀ), g = (w̄₀ − w̄₁, −2 w̄₂:).
-            let n = prog.n
-            let seg = prog.socSegments.count - 1
-            let e2 = scaling.eta[seg] * scaling.eta[seg]
-            let o = res.cone
-            let g0 = scaling.wbar[o] - scaling.wbar[o + 1]
-            for j in 0..<count {
-                let f = fs[j]
-                let ft = f[res.x]
-                let gx = e2 * ft / (2 * g0)
-                var grx = 0.0
-                for i in 0..<n {
-                    let gr = -2 * scaling.wbar[o + 2 + i]
-                    let xr = e2 * (f[res.x + 1 + i] - gr * ft / g0) / 4
-                    outs[j][res.x + 1 + i] = xr
-                    grx += gr * xr
-                }
-                outs[j][res.x] = (gx - grx) / g0
-            }
+            // The residual r: H = P = 2I.
+            for j in 0..<count { for i in 0..<prog.n { outs[j][res.x + i] = fs[j][res.x + i] / 2 } }
         }
         return outs
     }
@@ -831,6 +813,7 @@ final class NewtonSystem: @unchecked Sendable {
                 let sol = sols[j], b = rhs[j]
                 var ex = products[a]
                 for i in 0..<prog.nx { ex[i] = b.p[i] - ex[i] }
+                if let pdx = prog.quadratic(sol.dx) { for i in 0..<prog.nx { ex[i] -= pdx[i] } }
                 let w2dz = scaling.apply(sol.dz, power: 2)
                 var ey = b.q, ez = b.r
                 for i in 0..<prog.n { ey[i] -= sol.adx[i] }

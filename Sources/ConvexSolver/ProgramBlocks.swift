@@ -30,11 +30,14 @@ struct NormBlock {
     let lp: Int?
 }
 
-/// The approx program's residual: variables (t, r) with t ≥ ‖r‖², written as the second-order
-/// cone (t + 1, t − 1, 2r); r enters the equality rows as −√β r (the objective is divided by β).
+/// The approx program's residual: n free variables r, entering the equality rows as −√β r, with the
+/// quadratic objective term ‖r‖² = ½ rᵀ(2I)r (the objective is divided by β). The solver handles this
+/// term natively (as Clarabel does) rather than through a cone t ≥ ‖r‖², whose boundary would limit
+/// the steps near the optimum.
 struct ResidualBlock {
+    /// Offset of r in x.
     let x: Int
-    let cone: Int
+    /// √β.
     let scale: Double
 }
 
@@ -125,8 +128,8 @@ struct ProgramBlocks {
             pats.append(PatternBlock(mask: Array(repeating: 1, count: n), sign: Array(repeating: 1, count: n),
                                      active: Array(0..<n), map: nil, rank: d))
         }
-        // Variables: every norm block (t, w), then the residual (t, r). Slacks: the blocks' cones (t, w),
-        // then all ReLU-cone rows, then the residual cone.
+        // Variables: every norm block (t, w), then the residual r. Slacks: the blocks' cones (t, w),
+        // then all ReLU-cone rows.
         var blocks: [NormBlock] = []
         var xOff = 0, socOff = 0
         var pending: [(pattern: Int, sign: Double, dim: Int, lp: Bool)] = []
@@ -156,12 +159,9 @@ struct ProgramBlocks {
         var ns = lpOff
         var residual: ResidualBlock? = nil
         if program.formulation == .approx {
-            residual = ResidualBlock(x: xOff, cone: ns, scale: program.beta.squareRoot())
-            segments.append((ns, n + 2))
-            xOff += 1 + n
-            ns += n + 2
+            residual = ResidualBlock(x: xOff, scale: program.beta.squareRoot())
+            xOff += n
         }
-        // Reorder: s = [block cones][ReLU rows][residual cone]; segments already carry offsets.
         self.patterns = pats
         self.blocks = blocks
         self.residual = residual
@@ -172,12 +172,9 @@ struct ProgramBlocks {
         self.socSegments = segments
         var c = [Double](repeating: 0, count: xOff)
         for b in blocks { c[b.x] = 1 }
-        if let r = residual { c[r.x] = 1 }
         self.c = c
         self.b = program.y
-        var h = [Double](repeating: 0, count: ns)
-        if let r = residual { h[r.cone] = 1; h[r.cone + 1] = -1 }
-        self.h = h
+        self.h = [Double](repeating: 0, count: ns)
         self.objectiveScale = program.formulation == .approx ? program.beta : 1
     }
 
@@ -335,13 +332,7 @@ struct ProgramBlocks {
                 }
             }
             if let r = residual {
-                for i in 0..<n { ax[i] -= r.scale * x[r.x + 1 + i] }
-                if cones {
-                    let t = x[r.x]
-                    gx[r.cone] = -t
-                    gx[r.cone + 1] = -t
-                    for i in 0..<n { gx[r.cone + 2 + i] = -2 * x[r.x + 1 + i] }
-                }
+                for i in 0..<n { ax[i] -= r.scale * x[r.x + i] }
             }
             results.append((ax, gx))
         }
@@ -460,16 +451,18 @@ struct ProgramBlocks {
     /// Whether any block carries ReLU-cone rows (exact and approx).
     var hasReluCones: Bool { !lpRange.isEmpty }
 
-    /// The residual block's rows of Aᵀy + Gᵀz (approx only).
+    /// The residual block's rows of Aᵀy + Gᵀz (approx only; G has no rows there).
     private func adjointResidual(y yv: [Double]?, z zv: [Double]?, into out: inout [Double]) {
         if let r = residual {
-            out[r.x] = 0
-            for i in 0..<n { out[r.x + 1 + i] = 0 }
-            if let yv { for i in 0..<n { out[r.x + 1 + i] -= r.scale * yv[i] } }
-            if let zv {
-                out[r.x] -= zv[r.cone] + zv[r.cone + 1]
-                for i in 0..<n { out[r.x + 1 + i] -= 2 * zv[r.cone + 2 + i] }
-            }
+            for i in 0..<n { out[r.x + i] = -r.scale * (yv?[i] ?? 0) }
         }
+    }
+
+    /// P x for the quadratic objective term ½xᵀPx (approx: P = 2I on the residual; nil when P = 0).
+    func quadratic(_ x: [Double]) -> [Double]? {
+        guard let r = residual else { return nil }
+        var px = [Double](repeating: 0, count: nx)
+        for i in 0..<n { px[r.x + i] = 2 * x[r.x + i] }
+        return px
     }
 }
