@@ -806,7 +806,17 @@ final class NewtonSystem: @unchecked Sendable {
         for _ in 0..<(refine ? settings.refinementSteps : 0) {
             if active.isEmpty { break }
             // Residuals of the unreduced system (A dx, G dx and Aᵀdy are carried along, by linearity).
-            let products = prog.adjoint(ys: active.map { sols[$0].dy }, zs: active.map { sols[$0].dz })
+            // Without ReLU cones Gᵀdz needs no product by X or the maps, and Aᵀdy is known: no pass.
+            let products: [[Double]]
+            if prog.hasReluCones {
+                products = prog.adjoint(ys: active.map { sols[$0].dy }, zs: active.map { sols[$0].dz })
+            } else {
+                products = zip(active, prog.adjoint(ys: nil, zs: active.map { sols[$0].dz })).map { j, gtz in
+                    var sum = gtz
+                    for i in 0..<prog.nx { sum[i] += sols[j].atdy[i] }
+                    return sum
+                }
+            }
             var corrections: [NewtonRightHandSide] = []
             var stillActive: [Int] = []
             for (a, j) in active.enumerated() {
