@@ -208,10 +208,39 @@ def run_limited(path, limit):
     return result
 
 
+def header_line():
+    return (f"{'instance':34s} {'ours':>14s} {'clarabel':>14s} {'rel.diff':>9s} {'ours s':>8s} {'clar. s':>8s} "
+            f"{'cvxpy s':>8s} {'clar/ours':>9s} {'cvxpy/ours':>10s}")
+
+
+def report(name, mine, status, value, solve, total, verdicts=None):
+    """Prints one instance's row (ours beside Clarabel's) and returns it as a dict."""
+    row = {"file": name, "status": status, "objective": value, "solve_seconds": solve, "total_seconds": total}
+    note = ""
+    if verdicts is not None:
+        row.update(ours_recovery=verdicts[0], clarabel_recovery=verdicts[1])
+        if verdicts[0] is not None:
+            note = f"  recovery ours {verdicts[0]} / clarabel {verdicts[1]}" + ("" if verdicts[0] == verdicts[1] else "  MISMATCH")
+    if mine:
+        rel = abs(mine["objective"] - value) / max(abs(value), 1e-300)
+        row.update(ours_objective=mine["objective"], ours_seconds=mine["seconds"], ours_status=mine["status"],
+                   relative_difference=rel, clarabel_ratio=solve / mine["seconds"], cvxpy_ratio=total / mine["seconds"])
+        print(f"{name:34s} {mine['objective']:14.10g} {value:14.10g} {rel:9.1e} {mine['seconds']:8.3f} "
+              f"{solve:8.3f} {total:8.3f} {row['clarabel_ratio']:9.1f} {row['cvxpy_ratio']:10.1f}"
+              + ("" if mine["status"] == "solved" else f"  (ours: {mine['status']})")
+              + ("" if status == "optimal" else f"  (clarabel: {status})") + note, flush=True)
+    else:
+        print(f"{name:34s} {'-':>14s} {value:14.10g} {'-':>9s} {'-':>8s} {solve:8.3f} {total:8.3f}", flush=True)
+    return row
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("ours")
-    ap.add_argument("instances", nargs="+")
+    ap.add_argument("instances", nargs="*")
+    ap.add_argument("--compare", metavar="PEER.json", action="append", default=[],
+                    help="solve nothing: print the table from earlier peer results (written with --out) against OURS.json"
+                         " (e.g. after our solver changed; Clarabel's objectives and times do not depend on it)")
     ap.add_argument("--filter", default="")
     ap.add_argument("--out", default=None, help="write the peer results as JSON here")
     ap.add_argument("--time-limit", type=float, default=None,
@@ -237,9 +266,27 @@ def main():
     for path in args.instances:
         files += sorted(glob.glob(os.path.join(path, "*.json"))) if os.path.isdir(path) else [path]
     files = [f for f in files if args.filter in os.path.basename(f)]
+    if args.compare:
+        paths = {os.path.basename(f): f for f in files}
+        print(header_line())
+        for path in args.compare:
+            with open(path) as fh:
+                for r in json.load(fh)["results"]:
+                    if args.filter not in r["file"]:
+                        continue
+                    if r.get("status") == "time_limit":
+                        print(f"{r['file']:34s} (stopped after {r['total_seconds_at_least']:.0f} s)")
+                        continue
+                    verdicts = (r["ours_recovery"], r["clarabel_recovery"]) if "clarabel_recovery" in r else None
+                    if verdicts and VERDICT_BINARY and r["file"] in paths:
+                        # Ours again, from the binary given now (Clarabel's verdict is stored).
+                        with open(paths[r["file"]]) as fh2:
+                            verdicts = (our_verdict(paths[r["file"]], json.load(fh2)), verdicts[1])
+                    report(r["file"], ours.get(r["file"]), r["status"], r["objective"], r["solve_seconds"],
+                           r["total_seconds"], verdicts)
+        return
     rows = []
-    header = f"{'instance':34s} {'ours':>14s} {'clarabel':>14s} {'rel.diff':>9s} {'ours s':>8s} {'clar. s':>8s} {'cvxpy s':>8s} {'clar/ours':>9s} {'cvxpy/ours':>10s}"
-    print(header)
+    print(header_line())
     for f in files:
         name = os.path.basename(f)
         mine = ours.get(name)
@@ -261,22 +308,7 @@ def main():
             status, value, solve, total, verdicts = outcome
         else:
             status, value, solve, total, verdicts = solve_path(f)
-        row = {"file": name, "status": status, "objective": value, "solve_seconds": solve, "total_seconds": total}
-        note = ""
-        if verdicts is not None:
-            row.update(ours_recovery=verdicts[0], clarabel_recovery=verdicts[1])
-            if verdicts[0] is not None:
-                note = f"  recovery ours {verdicts[0]} / clarabel {verdicts[1]}" + ("" if verdicts[0] == verdicts[1] else "  MISMATCH")
-        if mine:
-            rel = abs(mine["objective"] - value) / max(abs(value), 1e-300)
-            row.update(ours_objective=mine["objective"], ours_seconds=mine["seconds"], ours_status=mine["status"],
-                       relative_difference=rel, clarabel_ratio=solve / mine["seconds"], cvxpy_ratio=total / mine["seconds"])
-            print(f"{name:34s} {mine['objective']:14.10g} {value:14.10g} {rel:9.1e} {mine['seconds']:8.3f} "
-                  f"{solve:8.3f} {total:8.3f} {row['clarabel_ratio']:9.1f} {row['cvxpy_ratio']:10.1f}"
-                  + ("" if mine["status"] == "solved" else f"  (ours: {mine['status']})")
-                  + ("" if status == "optimal" else f"  (clarabel: {status})") + note, flush=True)
-        else:
-            print(f"{name:34s} {'-':>14s} {value:14.10g} {'-':>9s} {'-':>8s} {solve:8.3f} {total:8.3f}", flush=True)
+        row = report(name, mine, status, value, solve, total, verdicts)
         rows.append(row)
     if args.out:
         tmp = args.out + ".tmp"
