@@ -2,9 +2,9 @@
 # `make bench-peer`: solve the benchmark instances with CVXPY + Clarabel (in the virtualenv .venv-peer,
 # created on first use) and print them beside our results from bench/results/ours.json.
 # usage: bench/peer.sh [FILTER]   (only instance files whose name contains FILTER, e.g. n100)
-# PEER_TIME_LIMIT=S (default 1200) stops an instance after S seconds (the row is then a lower bound: CVXPY
-# needs hours and ~9 GB for the exact and approx programs at (400, 100)); PEER_TIGHT=1 runs Clarabel with tight
-# tolerances instead, to check agreement (its default 1e-8 absolute gap leaves approx objectives, ~1e-6, loose).
+# PEER_TIME_LIMIT=S (default 1200) stops an instance after S seconds (the row is then a lower bound; at
+# (400, 100) CVXPY takes 1–15 minutes and ~8 GB per exact or approx program); PEER_TIGHT=1 runs Clarabel with
+# tight tolerances instead, to check agreement (its default 1e-8 absolute gap leaves approx objectives, ~1e-6, loose).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"

@@ -165,7 +165,8 @@ def clarabel_solve(prob):
 
 
 def solve_path(path):
-    """Build and solve one instance: (status, value, Clarabel's solve s, CVXPY's total s)."""
+    """Build and solve one instance: (status, value, Clarabel's solve s, CVXPY's total s, verdicts, Clarabel's
+    iterations)."""
     with open(path) as fh:
         inst = json.load(fh)
     t0 = time.perf_counter()
@@ -179,7 +180,7 @@ def solve_path(path):
         theirs = verdict(inst, value(parts["w0"]) if parts["w0"] is not None else None,
                          blocks_of(parts, "pos"), blocks_of(parts, "neg"), parts.get("maps", []))
         verdicts = (our_verdict(path, inst), theirs)
-    return prob.status, prob.value, prob.solver_stats.solve_time, total, verdicts
+    return prob.status, prob.value, prob.solver_stats.solve_time, total, verdicts, prob.solver_stats.num_iters
 
 
 def solve_file(path, queue):
@@ -213,14 +214,16 @@ def header_line():
             f"{'cvxpy s':>8s} {'clar/ours':>9s} {'cvxpy/ours':>10s}")
 
 
-def report(name, mine, status, value, solve, total, verdicts=None):
+def report(name, mine, status, value, solve, total, verdicts=None, iterations=None):
     """Prints one instance's row (ours beside Clarabel's) and returns it as a dict."""
     row = {"file": name, "status": status, "objective": value, "solve_seconds": solve, "total_seconds": total}
-    note = ""
+    if iterations is not None:
+        row["iterations"] = iterations
+    note = "" if iterations is None or not mine else f"  iterations ours {mine.get('iterations')} / clarabel {iterations}"
     if verdicts is not None:
         row.update(ours_recovery=verdicts[0], clarabel_recovery=verdicts[1])
         if verdicts[0] is not None:
-            note = f"  recovery ours {verdicts[0]} / clarabel {verdicts[1]}" + ("" if verdicts[0] == verdicts[1] else "  MISMATCH")
+            note += f"  recovery ours {verdicts[0]} / clarabel {verdicts[1]}" + ("" if verdicts[0] == verdicts[1] else "  MISMATCH")
     if mine:
         rel = abs(mine["objective"] - value) / max(abs(value), 1e-300)
         row.update(ours_objective=mine["objective"], ours_seconds=mine["seconds"], ours_status=mine["status"],
@@ -283,7 +286,7 @@ def main():
                         with open(paths[r["file"]]) as fh2:
                             verdicts = (our_verdict(paths[r["file"]], json.load(fh2)), verdicts[1])
                     report(r["file"], ours.get(r["file"]), r["status"], r["objective"], r["solve_seconds"],
-                           r["total_seconds"], verdicts)
+                           r["total_seconds"], verdicts, r.get("iterations"))
         return
     rows = []
     print(header_line())
@@ -305,10 +308,10 @@ def main():
                           f"  (stopped; {cpu:.0f} CPU s used)", flush=True)
                 rows.append(row)
                 continue
-            status, value, solve, total, verdicts = outcome
+            status, value, solve, total, verdicts, iterations = outcome
         else:
-            status, value, solve, total, verdicts = solve_path(f)
-        row = report(name, mine, status, value, solve, total, verdicts)
+            status, value, solve, total, verdicts, iterations = solve_path(f)
+        row = report(name, mine, status, value, solve, total, verdicts, iterations)
         rows.append(row)
     if args.out:
         tmp = args.out + ".tmp"
