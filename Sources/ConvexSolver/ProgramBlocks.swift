@@ -41,7 +41,8 @@ struct ResidualBlock {
     let scale: Double
 }
 
-/// The conic form `min cᵀx s.t. Ax = b, Gx + s = h, s ∈ K` of a `GroupNormProgram`, with the
+/// The conic form `min ½xᵀPx + cᵀx s.t. Ax = b, Gx + s = h, s ∈ K` of a `GroupNormProgram` (P ≠ 0
+/// for approx only, see `ResidualBlock` and `quadratic`), with the
 /// structured products by A, Aᵀ, G and Gᵀ. K is one nonnegative orthant (all ReLU-cone rows,
 /// contiguous) followed by second-order cones. Nothing here forms A or G.
 struct ProgramBlocks {
