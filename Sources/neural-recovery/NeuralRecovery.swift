@@ -1,16 +1,9 @@
 import ArgumentParser
-import LinearAlgebra
 
 /// The `neural-recovery` command: phase-transition experiments of
 /// "Overparameterized ReLU Neural Networks Learn the Simplest Model" (Wang, Hua, Candès, Pilanci, 2022).
 @main
 struct NeuralRecovery: ParsableCommand {
-    /// Entry point: the allocator settings for the numerics' large buffers, then the command line.
-    static func main() {
-        AllocatorTuning.retainFreedMemory()
-        main(nil)
-    }
-
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
