@@ -29,9 +29,9 @@ public struct InteriorPointSolver: Sendable {
         let parallelism = BlockParallelism.current()
         // Programs whose work is per block (ReLU cones, normalized maps) run it on the block workers with
         // BLAS single-threaded throughout: OpenBLAS's idle threads spin (sched_yield) for a long while
-        // after each threaded call and would take a core from the workers (measured: a quarter of the
-        // CPU time of skip/exact at (400, 100) went to system time). plain/skip relaxed keep BLAS threads
-        // for their few large products.
+        // after each threaded call and compete with the workers for the cores (skip/exact at (400, 100):
+        // system time 1.9–3.4 s of 10–12 CPU s before, 0.1 s now; wall time on an idle machine within the
+        // run-to-run noise). plain/skip relaxed keep BLAS threads for their few large products.
         if parallelism.workers > 1 && (program.formulation != .relaxed || program.model == .normalized) {
             return try BLASThreads.singleThreaded { try solve(program, parallelism: parallelism) }
         }
