@@ -2,7 +2,7 @@
 # `make bench-peer`: solve the benchmark instances with CVXPY + Clarabel (in the virtualenv .venv-peer,
 # created on first use) and print them beside our results from bench/results/ours.json.
 # usage: bench/peer.sh [FILTER]   (only instance files whose name contains FILTER, e.g. n100)
-# PEER_TIME_LIMIT=S (default 1200) stops an instance after S seconds (the row is then a lower bound; at
+# PEER_TIME_LIMIT=S (default 3600) stops an instance after S seconds (the row is then a lower bound; at
 # (400, 100) CVXPY takes 1–15 minutes and ~8 GB per exact or approx program); PEER_TIGHT=1 runs Clarabel with
 # tight tolerances instead, to check agreement (its default 1e-8 absolute gap leaves approx objectives, ~1e-6, loose).
 set -euo pipefail
@@ -17,4 +17,4 @@ fi
 tight=(); out="$here/results/peer.json"
 if [ -n "${PEER_TIGHT:-}" ]; then tight=(--tight); out="$here/results/peer_tight.json"; fi
 "$venv/bin/python" -u "$here/peer_cvxpy.py" "$here/results/ours.json" "$here/instances" --filter "${1:-}" \
-  --time-limit "${PEER_TIME_LIMIT:-1200}" "${tight[@]}" --out "$out"
+  --time-limit "${PEER_TIME_LIMIT:-3600}" "${tight[@]}" --out "$out"
