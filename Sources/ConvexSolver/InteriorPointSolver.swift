@@ -26,22 +26,9 @@ public struct InteriorPointSolver: Sendable {
     /// Solves the program. Never throws for numerical trouble: that is `.numericalError`.
     /// - Throws: `ProgramError` only when the normalized bases cannot be computed (SVD failure).
     public func solve(_ program: GroupNormProgram) throws -> SolverResult {
-        let parallelism = BlockParallelism.current()
-        // Programs whose work is per block (ReLU cones, normalized maps) run it on the block workers with
-        // BLAS single-threaded throughout: OpenBLAS's idle threads spin (sched_yield) for a long while
-        // after each threaded call and compete with the workers for the cores (skip/exact at (400, 100):
-        // system time 1.9–3.4 s of 10–12 CPU s before, 0.1 s now; wall time on an idle machine within the
-        // run-to-run noise). plain/skip relaxed keep BLAS threads for their few large products.
-        if parallelism.workers > 1 && (program.formulation != .relaxed || program.model == .normalized) {
-            return try BLASThreads.singleThreaded { try solve(program, parallelism: parallelism) }
-        }
-        return try solve(program, parallelism: parallelism)
-    }
-
-    private func solve(_ program: GroupNormProgram, parallelism: BlockParallelism) throws -> SolverResult {
         let start = DispatchTime.now()
         let prog: ProgramBlocks
-        do { prog = try ProgramBlocks(program, parallelism: parallelism) } catch {
+        do { prog = try ProgramBlocks(program) } catch {
             throw ProgramError("cannot set up the program: \(error)")
         }
         let geometry = ConeGeometry(lpRange: prog.lpRange, segments: prog.socSegments, size: prog.ns)
