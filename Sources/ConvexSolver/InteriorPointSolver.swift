@@ -10,7 +10,8 @@ import ModelKinds
 /// (x, y, z, s, τ, κ) with Nesterov–Todd scaling on the second-order cones and Mehrotra's
 /// predictor–corrector. The embedding detects infeasibility: a Farkas certificate ends the solve
 /// with `.primalInfeasible`. Every Newton step is solved by `NewtonSystem`: per-block factorizations
-/// of size rᵢ+1 and one n×n Cholesky.
+/// of size rᵢ+1 and one n×n Cholesky. Relaxed programs with many patterns go through `WorkingSetSolve`
+/// first (a subproblem on a few patterns, its answer checked on the whole program).
 ///
 /// Threading: the solver itself is sequential; BLAS uses the threads the caller set with
 /// `BLASThreads.set`. Results differ across thread counts only by round-off.
@@ -31,11 +32,18 @@ public struct InteriorPointSolver: Sendable {
         do { prog = try ProgramBlocks(program) } catch {
             throw ProgramError("cannot set up the program: \(error)")
         }
-        let geometry = ConeGeometry(lpRange: prog.lpRange, segments: prog.socSegments, size: prog.ns)
-        let system = NewtonSystem(prog: prog, geometry: geometry, settings: settings)
-        var state = IterationState(prog: prog, geometry: geometry)
-        let status = state.run(system: system, settings: settings)
-        var result = state.result(status: status, program: program)
+        var result: SolverResult
+        switch WorkingSetSolve(prog: prog, settings: settings).run() {
+        case .finished(let state, let status):
+            result = state.result(status: status, program: program)
+        case .abandoned(let spent):
+            let geometry = ConeGeometry(lpRange: prog.lpRange, segments: prog.socSegments, size: prog.ns)
+            let system = NewtonSystem(prog: prog, geometry: geometry, settings: settings)
+            var state = IterationState(prog: prog, geometry: geometry)
+            let status = state.run(system: system, settings: settings)
+            result = state.result(status: status, program: program)
+            result.iterations += spent
+        }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return result
     }
@@ -92,69 +100,11 @@ struct IterationState {
         } catch {
             return .numericalError
         }
-        let bNorm = Vector.norm(prog.b), hNorm = Vector.norm(prog.h), cNorm = Vector.norm(prog.c)
-        var ax = [Double](repeating: 0, count: n)
-        var gx = [Double](repeating: 0, count: ns)
-        var aty = [Double](repeating: 0, count: nx)
         while true {
-            // Residuals of the embedding.
-            prog.forward(x, ax: &ax, gx: &gx)
-            prog.adjoint(y: y, z: z, into: &aty)
-            // With the quadratic term ½xᵀPx (approx), as in Clarabel's embedding: r_x gains P x and r_τ
-            // gains xᵀPx/τ.
-            let px = prog.quadratic(x)
-            let xpx = px.map { dot($0, x) } ?? 0
-            var rx = aty, ry = prog.b, rz = gx
-            for i in 0..<nx { rx[i] += prog.c[i] * tau }
-            if let px { for i in 0..<nx { rx[i] += px[i] } }
-            for i in 0..<n { ry[i] = prog.b[i] * tau - ax[i] }
-            for i in 0..<ns { rz[i] += s[i] - prog.h[i] * tau }
-            let cx = dot(prog.c, x), by = dot(prog.b, y), hz = dot(prog.h, z)
-            let rtau = kappa + cx + by + hz + xpx / tau
-            guard rx.allSatisfy(\.isFinite), ry.allSatisfy(\.isFinite), rz.allSatisfy(\.isFinite), rtau.isFinite else {
-                return .numericalError
-            }
-            // Stopping tests on (x, y, z, s)/τ.
-            var pres = 0.0, cres = 0.0
-            for i in 0..<n { let v = ax[i] / tau - prog.b[i]; pres += v * v }
-            for i in 0..<ns { let v = (gx[i] + s[i]) / tau - prog.h[i]; cres += v * v }
-            var dres = 0.0
-            for i in 0..<nx { let v = (aty[i] + (px?[i] ?? 0)) / tau + prog.c[i]; dres += v * v }
-            metrics.primalResidual = pres.squareRoot()
-            metrics.coneResidual = cres.squareRoot()
-            metrics.dualResidual = dres.squareRoot()
-            let half = xpx / (2 * tau * tau)
-            metrics.primalCost = cx / tau + half
-            metrics.dualCost = -(by + hz) / tau - half
-            let sz = dot(s, z) / (tau * tau)
-            metrics.gap = max(abs(metrics.primalCost - metrics.dualCost), sz)
-            let gapRel = metrics.gap / max(1, min(abs(metrics.primalCost), abs(metrics.dualCost)))
-            let feasible = metrics.primalResidual <= settings.feasibilityTolerance * (1 + bNorm)
-                && metrics.coneResidual <= settings.feasibilityTolerance * (1 + hNorm)
-                && metrics.dualResidual <= settings.feasibilityTolerance * (1 + cNorm)
-            if settings.verbose {
-                let line = String(format: "%3d pcost %+.10e dcost %+.10e gap %.2e pres %.2e cres %.2e dres %.2e tau %.2e kappa %.2e\n",
-                                  iterations, metrics.primalCost, metrics.dualCost, metrics.gap, metrics.primalResidual,
-                                  metrics.coneResidual, metrics.dualResidual, tau, kappa)
-                FileHandle.standardError.write(line.data(using: .utf8)!)
-            }
-            if feasible && (metrics.gap <= settings.gapToleranceAbsolute || gapRel <= settings.gapToleranceRelative) {
-                return .solved
-            }
-            if by + hz < 0 {
-                // Farkas certificate: Aᵀy + Gᵀz = 0, z ∈ K*, bᵀy + hᵀz < 0.
-                if Vector.norm(aty) / (-(by + hz)) <= settings.infeasibilityTolerance * (1 + cNorm) {
-                    return .primalInfeasible
-                }
-            }
-            if cx < 0 {
-                // Unbounded direction: Ax = 0, Gx + s = 0, s ∈ K, P x = 0, cᵀx < 0.
-                var r = Vector.maxAbs(px ?? [])
-                for i in 0..<n { r = max(r, abs(ax[i])) }
-                for i in 0..<ns { r = max(r, abs(gx[i] + s[i])) }
-                if r / (-cx) <= settings.infeasibilityTolerance * (1 + bNorm + hNorm) { return .dualInfeasible }
-            }
-            if iterations >= settings.maxIterations { return .maxIterations }
+            let (verdict, residuals) = evaluate(settings: settings)
+            if let verdict { return verdict }
+            let (rx, ry, rz, rtau, px, xpx) = (residuals.rx, residuals.ry, residuals.rz, residuals.rtau, residuals.px,
+                                                residuals.xpx)
             iterations += 1
 
             // Newton steps.
@@ -276,6 +226,86 @@ struct IterationState {
                 return .numericalError
             }
         }
+    }
+
+    /// Residuals of the homogeneous embedding at the current point (r_x, r_y, r_z, r_τ; with the quadratic
+    /// term P x and xᵀPx).
+    struct EmbeddingResiduals {
+        var rx: [Double]
+        var ry: [Double]
+        var rz: [Double]
+        var rtau: Double
+        var px: [Double]?
+        var xpx: Double
+    }
+
+    /// Computes the residuals and `metrics` at the current point and applies the stopping tests: `.solved`,
+    /// a certificate (`.primalInfeasible`, `.dualInfeasible`) or `.maxIterations`, else nil (iterate on).
+    mutating func evaluate(settings: SolverSettings) -> (SolverStatus?, EmbeddingResiduals) {
+        let n = prog.n, nx = prog.nx, ns = prog.ns
+        let bNorm = Vector.norm(prog.b), hNorm = Vector.norm(prog.h), cNorm = Vector.norm(prog.c)
+        var ax = [Double](repeating: 0, count: n)
+        var gx = [Double](repeating: 0, count: ns)
+        var aty = [Double](repeating: 0, count: nx)
+        prog.forward(x, ax: &ax, gx: &gx)
+        prog.adjoint(y: y, z: z, into: &aty)
+        // With the quadratic term ½xᵀPx (approx), as in Clarabel's embedding: r_x gains P x and r_τ
+        // gains xᵀPx/τ.
+        let px = prog.quadratic(x)
+        let xpx = px.map { dot($0, x) } ?? 0
+        var rx = aty, ry = prog.b, rz = gx
+        for i in 0..<nx { rx[i] += prog.c[i] * tau }
+        if let px { for i in 0..<nx { rx[i] += px[i] } }
+        for i in 0..<n { ry[i] = prog.b[i] * tau - ax[i] }
+        for i in 0..<ns { rz[i] += s[i] - prog.h[i] * tau }
+        let cx = dot(prog.c, x), by = dot(prog.b, y), hz = dot(prog.h, z)
+        let rtau = kappa + cx + by + hz + xpx / tau
+        let residuals = EmbeddingResiduals(rx: rx, ry: ry, rz: rz, rtau: rtau, px: px, xpx: xpx)
+        guard rx.allSatisfy(\.isFinite), ry.allSatisfy(\.isFinite), rz.allSatisfy(\.isFinite), rtau.isFinite else {
+            return (.numericalError, residuals)
+        }
+        // Stopping tests on (x, y, z, s)/τ.
+        var pres = 0.0, cres = 0.0
+        for i in 0..<n { let v = ax[i] / tau - prog.b[i]; pres += v * v }
+        for i in 0..<ns { let v = (gx[i] + s[i]) / tau - prog.h[i]; cres += v * v }
+        var dres = 0.0
+        for i in 0..<nx { let v = (aty[i] + (px?[i] ?? 0)) / tau + prog.c[i]; dres += v * v }
+        metrics.primalResidual = pres.squareRoot()
+        metrics.coneResidual = cres.squareRoot()
+        metrics.dualResidual = dres.squareRoot()
+        let half = xpx / (2 * tau * tau)
+        metrics.primalCost = cx / tau + half
+        metrics.dualCost = -(by + hz) / tau - half
+        let sz = dot(s, z) / (tau * tau)
+        metrics.gap = max(abs(metrics.primalCost - metrics.dualCost), sz)
+        let gapRel = metrics.gap / max(1, min(abs(metrics.primalCost), abs(metrics.dualCost)))
+        let feasible = metrics.primalResidual <= settings.feasibilityTolerance * (1 + bNorm)
+            && metrics.coneResidual <= settings.feasibilityTolerance * (1 + hNorm)
+            && metrics.dualResidual <= settings.feasibilityTolerance * (1 + cNorm)
+        if settings.verbose {
+            let line = String(format: "%3d pcost %+.10e dcost %+.10e gap %.2e pres %.2e cres %.2e dres %.2e tau %.2e kappa %.2e\n",
+                              iterations, metrics.primalCost, metrics.dualCost, metrics.gap, metrics.primalResidual,
+                              metrics.coneResidual, metrics.dualResidual, tau, kappa)
+            FileHandle.standardError.write(line.data(using: .utf8)!)
+        }
+        if feasible && (metrics.gap <= settings.gapToleranceAbsolute || gapRel <= settings.gapToleranceRelative) {
+            return (.solved, residuals)
+        }
+        if by + hz < 0 {
+            // Farkas certificate: Aᵀy + Gᵀz = 0, z ∈ K*, bᵀy + hᵀz < 0.
+            if Vector.norm(aty) / (-(by + hz)) <= settings.infeasibilityTolerance * (1 + cNorm) {
+                return (.primalInfeasible, residuals)
+            }
+        }
+        if cx < 0 {
+            // Unbounded direction: Ax = 0, Gx + s = 0, s ∈ K, P x = 0, cᵀx < 0.
+            var r = Vector.maxAbs(px ?? [])
+            for i in 0..<n { r = max(r, abs(ax[i])) }
+            for i in 0..<ns { r = max(r, abs(gx[i] + s[i])) }
+            if r / (-cx) <= settings.infeasibilityTolerance * (1 + bNorm + hNorm) { return (.dualInfeasible, residuals) }
+        }
+        if iterations >= settings.maxIterations { return (.maxIterations, residuals) }
+        return (nil, residuals)
     }
 
     /// The result in the program's terms.

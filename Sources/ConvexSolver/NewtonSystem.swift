@@ -19,10 +19,9 @@ import LinearAlgebra
 /// - blocks on their cone boundary have huge rank-one terms c q̃ q̃ᵀ; the largest are kept out of M
 ///   as extra unknowns of an augmented (n+k)×(n+k) symmetric-indefinite system, so the Newton step
 ///   stays accurate to the end (see `solveOnce`).
-/// Iterative refinement on the unreduced system cleans up the rest. (Without ReLU cones, A dx is taken from
-/// the assembled M₀ rather than from a pass over the data, so there refinement corrects the factorization's
-/// error — the diagonal shift, the conditioning of M₀ — but not the rounding of M₀'s assembly, which is at the
-/// level of a product's own rounding.)
+/// Iterative refinement on the unreduced system cleans up the rest. (A dx is always formed by a pass over the
+/// data, never from M₀: with badly scaled data, e.g. the `cubic` design, M₀'s rounding would otherwise go
+/// uncorrected and the primal residual drift upward near the optimum.)
 final class NewtonSystem: @unchecked Sendable {
     // @unchecked Sendable: during the parallel phases of `factor` and `applyHInverse` the shared
     // state is only read; every worker writes its own `FactorWorker` or its own slice of the output.
@@ -38,9 +37,6 @@ final class NewtonSystem: @unchecked Sendable {
     /// Cholesky factor of the regularised Schur complement.
     private var schur: [Double]
     private(set) var scaling: NTScaling
-    /// Programs without ReLU cones: M₀ as assembled (lower triangle, before any diagonal shift), so that
-    /// A dx = A B f − M₀ dy − Û ζ needs no pass over the data (see `solveOnce`).
-    private var unshifted: [Double] = []
     /// The unfactored Schur complement of the last factorization (kept only in verbose mode, for checks).
     private var assembled: [Double] = []
     /// Per block with ReLU cones: (H⁻¹)_ww = S₀⁻¹ + c q qᵀ; `factors` holds chol(S₀), these q and c.
@@ -249,7 +245,6 @@ final class NewtonSystem: @unchecked Sendable {
             var shift = settings.schurRegularization * max(maxDiag, 1e-300)
             var copy = [Double](repeating: 0, count: n * n)
             for i in 0..<(n * n) { copy[i] = M[i] }
-            if !prog.hasReluCones { unshifted = copy }
             if settings.verbose {
                 assembled = copy
                 for c in 0..<bigCount {
@@ -291,12 +286,28 @@ final class NewtonSystem: @unchecked Sendable {
             aug[(n + c) + (n + c) * na] = norm > 0 ? -1 / norm2 : -1
         }
         var piv = [Int32](repeating: 0, count: na)
-        try aug.withUnsafeMutableBufferPointer { ap in
-            try piv.withUnsafeMutableBufferPointer { pp in
-                try RawKernels.symmetricIndefiniteFactor(n: na, a: ap.baseAddress!, lda: na, pivots: pp.baseAddress!)
+        // An exactly singular M₀ (e.g. a row no block reaches: all its entries are zero) stops the LDLᵀ at a
+        // zero pivot; as for the Cholesky above, retry with a growing shift of M₀'s diagonal, which iterative
+        // refinement corrects for.
+        var maxDiag = 0.0
+        for i in 0..<n { maxDiag = max(maxDiag, m[i + i * n]) }
+        var shift = 0.0
+        while true {
+            var trial = aug
+            for i in 0..<n { trial[i + i * na] += shift }
+            do {
+                try trial.withUnsafeMutableBufferPointer { ap in
+                    try piv.withUnsafeMutableBufferPointer { pp in
+                        try RawKernels.symmetricIndefiniteFactor(n: na, a: ap.baseAddress!, lda: na, pivots: pp.baseAddress!)
+                    }
+                }
+                augmented = trial
+                break
+            } catch {
+                shift = shift == 0 ? 1e-14 * max(maxDiag, 1e-300) : shift * 100
+                if shift > 1e-4 * max(maxDiag, 1e-300) { throw error }
             }
         }
-        augmented = aug
         augmentedPivots = piv
     }
 
@@ -788,44 +799,13 @@ final class NewtonSystem: @unchecked Sendable {
                 for (i, qi) in bigQ[c].enumerated() { dxs[j][x0 + i] += xi * qi }
             }
         }
-        let products: [(ax: [Double], gx: [Double])]
-        if prog.hasReluCones {
-            products = prog.forward(dxs)
-        } else {
-            products = rhs.indices.map { j in
-                var gx = [Double](repeating: 0, count: ns)
-                for blk in prog.blocks { for i in 0...blk.dim { gx[blk.soc + i] = -dxs[j][blk.x + i] } }
-                return (schurImage(images[j].ax, dy: dys[j], zeta: zetas[j]), gx)
-            }
-        }
+        let products = prog.forward(dxs)
         return rhs.indices.map { j in
             var gxr = products[j].gx
             for i in 0..<ns { gxr[i] -= rhs[j].r[i] }
             let dz = scaling.apply(gxr, power: -2)
             return NewtonSolution(dx: dxs[j], dy: dys[j], dz: dz, adx: products[j].ax, gdx: products[j].gx, atdy: atys[j])
         }
-    }
-
-    /// A dx = A B f − M₀ dy − Û ζ for dx = B(f − Aᵀdy) − Σ ζ q̃ (programs without ReLU cones, where G = −I):
-    /// from the assembled Schur complement instead of a pass over the data.
-    private func schurImage(_ abf: [Double], dy: [Double], zeta: [Double]) -> [Double] {
-        let n = prog.n
-        var out = abf
-        unshifted.withUnsafeBufferPointer { mp in
-            dy.withUnsafeBufferPointer { yp in
-                out.withUnsafeMutableBufferPointer { op in
-                    RawKernels.symmetricMultiplyLower(n: n, alpha: -1, a: mp.baseAddress!, lda: n, x: yp.baseAddress!,
-                                                      beta: 1, y: op.baseAddress!)
-                }
-            }
-        }
-        for c in 0..<bigCount {
-            var norm2 = 0.0
-            for i in 0..<n { norm2 += bigColumns[i + c * n] * bigColumns[i + c * n] }
-            let scale = norm2 > 0 ? zeta[c] / norm2.squareRoot() : 0
-            for i in 0..<n { out[i] -= scale * bigColumns[i + c * n] }
-        }
-        return out
     }
 
     /// Solves the Newton system with iterative refinement (at most `settings.refinementSteps` steps, or

@@ -129,54 +129,89 @@ struct ProgramBlocks {
             pats.append(PatternBlock(mask: Array(repeating: 1, count: n), sign: Array(repeating: 1, count: n),
                                      active: Array(0..<n), map: nil, rank: d))
         }
-        // Variables: every norm block (t, w), then the residual r. Slacks: the blocks' cones (t, w),
-        // then all ReLU-cone rows.
-        var blocks: [NormBlock] = []
-        var xOff = 0, socOff = 0
-        var pending: [(pattern: Int, sign: Double, dim: Int, lp: Bool)] = []
-        if let s = skip { pending.append((s, 1, d, false)) }
-        for i in 0..<internalCount {
-            let r = pats[i].rank
-            if program.formulation == .relaxed {
-                pending.append((i, 1, r, false))
-            } else {
-                pending.append((i, 1, r, true))
-                pending.append((i, -1, r, true))
-            }
-        }
-        let socTotal = pending.reduce(0) { $0 + 1 + $1.dim }
-        var lpOff = socTotal
-        var segments: [(offset: Int, dim: Int)] = []
-        for b in pending {
-            let lp: Int? = (withCones && b.lp) ? lpOff : nil
-            if lp != nil { lpOff += n }
-            blocks.append(NormBlock(pattern: b.pattern, sign: b.sign, dim: b.dim, x: xOff, soc: socOff, lp: lp))
-            segments.append((socOff, 1 + b.dim))
-            xOff += 1 + b.dim
-            socOff += 1 + b.dim
-        }
-        // The ReLU-cone rows must follow the cones directly so that they form one contiguous range.
-        let lpRange = socTotal..<lpOff
-        var ns = lpOff
-        var residual: ResidualBlock? = nil
-        if program.formulation == .approx {
-            residual = ResidualBlock(x: xOff, scale: program.beta.squareRoot())
-            xOff += n
-        }
         self.patterns = pats
-        self.blocks = blocks
-        self.residual = residual
         self.skipBlock = skip
-        self.nx = xOff
-        self.ns = ns
-        self.lpRange = lpRange
-        self.socSegments = segments
-        var c = [Double](repeating: 0, count: xOff)
+        let layout = Layout(patterns: pats, internalCount: internalCount, skip: skip, formulation: program.formulation,
+                            n: n, beta: program.beta)
+        (blocks, residual, nx, ns, lpRange, socSegments) = (layout.blocks, layout.residual, layout.nx, layout.ns,
+                                                           layout.lpRange, layout.socSegments)
+        var c = [Double](repeating: 0, count: nx)
         for b in blocks { c[b.x] = 1 }
         self.c = c
         self.b = program.y
         self.h = [Double](repeating: 0, count: ns)
         self.objectiveScale = program.formulation == .approx ? program.beta : 1
+    }
+
+    /// The same program restricted to some of its internal patterns (relaxed programs only: one block per
+    /// pattern), keeping the skip block: the subproblem of `WorkingSetSolve`. The maps Tᵢ are shared, not
+    /// recomputed. `representative` of the result lists the kept patterns.
+    init(restricting full: ProgramBlocks, to kept: [Int]) {
+        precondition(full.formulation == .relaxed)
+        n = full.n; d = full.d; X = full.X
+        model = full.model; formulation = full.formulation; parallelism = full.parallelism
+        var pats = kept.map { full.patterns[$0] }
+        var skip: Int? = nil
+        if let s = full.skipBlock { skip = pats.count; pats.append(full.patterns[s]) }
+        patterns = pats
+        skipBlock = skip
+        representative = kept.indices.map { $0 }
+        let layout = Layout(patterns: pats, internalCount: kept.count, skip: skip, formulation: full.formulation,
+                            n: n, beta: 1)
+        (blocks, residual, nx, ns, lpRange, socSegments) = (layout.blocks, layout.residual, layout.nx, layout.ns,
+                                                           layout.lpRange, layout.socSegments)
+        var c = [Double](repeating: 0, count: nx)
+        for b in blocks { c[b.x] = 1 }
+        self.c = c
+        self.b = full.b
+        self.h = [Double](repeating: 0, count: ns)
+        objectiveScale = full.objectiveScale
+    }
+
+    /// Where the variables and slacks of each block go: every norm block (t, w) (the skip block first),
+    /// then the approx residual r; slacks: the blocks' cones (t, w), then all ReLU-cone rows.
+    private struct Layout {
+        var blocks: [NormBlock] = []
+        var residual: ResidualBlock? = nil
+        var nx = 0
+        var ns = 0
+        var lpRange = 0..<0
+        var socSegments: [(offset: Int, dim: Int)] = []
+
+        init(patterns pats: [PatternBlock], internalCount: Int, skip: Int?, formulation: Formulation, n: Int,
+             beta: Double) {
+            let withCones = formulation != .relaxed
+            var xOff = 0, socOff = 0
+            var pending: [(pattern: Int, sign: Double, dim: Int, lp: Bool)] = []
+            if let s = skip { pending.append((s, 1, pats[s].rank, false)) }
+            for i in 0..<internalCount {
+                let r = pats[i].rank
+                if formulation == .relaxed {
+                    pending.append((i, 1, r, false))
+                } else {
+                    pending.append((i, 1, r, true))
+                    pending.append((i, -1, r, true))
+                }
+            }
+            let socTotal = pending.reduce(0) { $0 + 1 + $1.dim }
+            var lpOff = socTotal
+            for b in pending {
+                let lp: Int? = (withCones && b.lp) ? lpOff : nil
+                if lp != nil { lpOff += n }
+                blocks.append(NormBlock(pattern: b.pattern, sign: b.sign, dim: b.dim, x: xOff, soc: socOff, lp: lp))
+                socSegments.append((socOff, 1 + b.dim))
+                xOff += 1 + b.dim
+                socOff += 1 + b.dim
+            }
+            // The ReLU-cone rows follow the cones directly so that they form one contiguous range.
+            lpRange = socTotal..<lpOff
+            ns = lpOff
+            if formulation == .approx {
+                residual = ResidualBlock(x: xOff, scale: beta.squareRoot())
+                xOff += n
+            }
+            nx = xOff
+        }
     }
 
     /// Tᵢ = VᵢΣᵢ⁻¹ from the thin SVD of DᵢX restricted to its active rows (the zero rows change nothing),
@@ -292,6 +327,28 @@ struct ProgramBlocks {
                 for i in 0...blk.dim { o[blk.x + i] -= zv[blk.soc + i] }
             }
         }
+    }
+
+    /// Block k's columns of A, sign · Dₖ X Tₖ (n × dim, column-major; Tₖ = I without a map).
+    func blockColumns(_ k: Int) -> [Double] {
+        let blk = blocks[k]
+        let pat = patterns[blk.pattern]
+        var out = [Double](repeating: 0, count: n * blk.dim)
+        if blk.dim == 0 { return out }
+        if let t = pat.map {
+            X.withUnsafeBufferPointer { xp in
+                t.withUnsafeBufferPointer { tp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        RawKernels.gemm(.none, .none, m: n, n: blk.dim, k: d, alpha: 1, a: xp.baseAddress!, lda: n,
+                                        b: tp.baseAddress!, ldb: d, beta: 0, c: op.baseAddress!, ldc: n)
+                    }
+                }
+            }
+        } else {
+            for i in 0..<(n * d) { out[i] = X[i] }
+        }
+        for j in 0..<blk.dim { for i in 0..<n { out[i + j * n] *= blk.sign * pat.mask[i] } }
+        return out
     }
 
     /// `ax ← A x` (n entries) and `gx ← G x` (ns entries).

@@ -21,6 +21,11 @@ public struct SolverSettings: Sendable, Equatable {
     /// a shift (from 1e−14 up to 1e−4 relative) is added only when the Cholesky factorization fails.
     public var schurRegularization: Double = 0
 
+    /// Relaxed programs with at least `WorkingSetSolve.minimumPatterns` patterns: solve on a working set of
+    /// patterns first, grown until the whole program's stopping tests pass (see `WorkingSetSolve`; the answer
+    /// is checked on the whole program either way). Default true.
+    public var workingSet: Bool = true
+
     /// Print one line per iteration to standard error. Default false.
     public var verbose: Bool = false
 

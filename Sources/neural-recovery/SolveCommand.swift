@@ -51,6 +51,11 @@ struct SolveCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one line per interior-point iteration to standard error.")
     var verbose = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Relaxed programs: solve the whole program at once instead of on a working set of patterns first.",
+        discussion: "The answer is the same to the tolerance (both are checked on the whole program); for comparisons."))
+    var noWorkingSet = false
+
     func run() throws {
         if let threads {
             guard threads >= 1 else { throw failWithInputError("--threads must be at least 1 (got \(threads))") }
@@ -73,6 +78,7 @@ struct SolveCommand: ParsableCommand {
         var settings = SolverSettings()
         settings.maxIterations = maxIterations
         settings.verbose = verbose
+        settings.workingSet = !noWorkingSet
         if let tolerance {
             guard tolerance > 0, tolerance < 1 else { throw failWithInputError("--tolerance must be in (0, 1) (got \(tolerance))") }
             settings.feasibilityTolerance = tolerance
