@@ -115,13 +115,3 @@ extension RawKernels {
         cblas_dspmv(CblasColMajor, CblasLower, Int32(n), alpha, a, x, 1, beta, y, 1)
     }
 }
-
-extension RawKernels {
-    /// `y ← α A x + β y` for a symmetric n×n A of which only the lower triangle is read (`dsymv`).
-    @inlinable
-    public static func symmetricMultiplyLower(n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
-                                              x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>) {
-        if n == 0 { return }
-        cblas_dsymv(CblasColMajor, CblasLower, Int32(n), alpha, a, Int32(max(1, lda)), x, 1, beta, y, 1)
-    }
-}
