@@ -108,6 +108,8 @@ def blocks_of(parts, sign):
 STYLE = ["stacked"]
 TIGHT = {}
 VERDICT_BINARY = []   # [path to neural-recovery] when --verdicts is given
+OUR_RESULTS = {}      # instance path → our `solve --json` result (see our_result)
+CERTIFY = []          # [True] with --certify
 
 
 def verdict(inst, w0, pos, neg, maps, tol=1e-4):
@@ -144,19 +146,42 @@ def verdict(inst, w0, pos, neg, maps, tol=1e-4):
     return int(ok)
 
 
+def our_result(path):
+    """`neural-recovery solve --json` of the instance (the binary of --verdicts), cached per file."""
+    if path not in OUR_RESULTS:
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "r.json")
+            subprocess.run([VERDICT_BINARY[0], "solve", path, "--threads", "1", "--json", out], check=True,
+                           stdout=subprocess.DEVNULL)
+            with open(out) as fh:
+                OUR_RESULTS[path] = json.load(fh)
+    return OUR_RESULTS[path]
+
+
 def our_verdict(path, inst):
     """Our solver's verdict on the instance: `neural-recovery solve --json`, then `verdict`."""
-    import subprocess
-    import tempfile
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "r.json")
-        subprocess.run([VERDICT_BINARY[0], "solve", path, "--threads", "1", "--json", out], check=True,
-                       stdout=subprocess.DEVNULL)
-        with open(out) as fh:
-            sol = json.load(fh)["solution"]
+    sol = our_result(path)["solution"]
     pos = sol.get("w") or sol.get("u") or []
     neg = sol.get("v") or []
     return verdict(inst, sol.get("w0"), pos, neg, sol.get("first_layer_maps") or [])
+
+
+def certified(path, clarabel_value):
+    """With --certify: bench/dual_bound.py's bounds on the optimum from our weights, printed beside Clarabel's value."""
+    from dual_bound import certify
+    with open(path) as fh:
+        inst = json.load(fh)
+    upper, lower, violation = certify(inst, our_result(path))
+    gap = (upper - lower) / max(abs(upper), 1e-300)
+    where = (clarabel_value - upper) / max(abs(upper), 1e-300)
+    side = "above the upper bound" if clarabel_value > upper else (
+        "below the lower bound" if clarabel_value < lower else "within the bounds")
+    print(f"{'':34s} certified: optimum in [{lower:.12g}, {upper:.12g}] (relative gap {gap:.1e}, our weights' "
+          f"largest violation {violation:.1e}); Clarabel's value {side} ({where:+.1e} relative to the upper bound)",
+          flush=True)
+    return {"certified_lower": lower, "certified_upper": upper, "certified_violation": violation}
 
 
 def clarabel_solve(prob):
@@ -255,14 +280,36 @@ def main():
     ap.add_argument("--verdicts", metavar="NEURAL_RECOVERY", default=None,
                     help="also compare SPEC §4's recovery verdicts: ours from `NEURAL_RECOVERY solve --json`, "
                          "Clarabel's from its weights (instances written by `neural-recovery sample`)")
+    ap.add_argument("--certify", action="store_true",
+                    help="with --verdicts: also bound the optimum independently from our weights (bench/dual_bound.py:"
+                         " the objective at them, and a weak-duality lower bound) and say where Clarabel's value falls")
+    ap.add_argument("--clarabel", metavar="KEY=VALUE", action="append", default=[],
+                    help="a Clarabel setting (repeatable; after --tight), e.g. static_regularization_constant=1e-12")
     ap.add_argument("--normalized-style", choices=["stacked", "loop"], default="stacked",
                     help="normalized programs: one stacked basis matrix (default) or the reference's block-by-block sum")
     args = ap.parse_args()
     STYLE[0] = args.normalized_style
     if args.verdicts:
         VERDICT_BINARY.append(args.verdicts)
+    if args.certify:
+        if not args.verdicts:
+            ap.error("--certify needs --verdicts NEURAL_RECOVERY (the binary whose weights are certified)")
+        CERTIFY.append(True)
     if args.tight:
         TIGHT.update(tol_gap_abs=1e-14, tol_gap_rel=1e-10, tol_feas=1e-10, tol_ktratio=1e-10, max_iter=500)
+    for item in args.clarabel:
+        key, _, value = item.partition("=")
+        if not key or not value:
+            ap.error(f"--clarabel wants KEY=VALUE, got {item!r}")
+        TIGHT[key] = {"true": True, "false": False}.get(value.lower(), None)
+        if TIGHT[key] is None:
+            try:
+                TIGHT[key] = int(value)
+            except ValueError:
+                try:
+                    TIGHT[key] = float(value)
+                except ValueError:
+                    TIGHT[key] = value
     with open(args.ours) as fh:
         ours = {r["file"]: r for r in json.load(fh)["results"]}
     files = []
@@ -287,6 +334,8 @@ def main():
                             verdicts = (our_verdict(paths[r["file"]], json.load(fh2)), verdicts[1])
                     report(r["file"], ours.get(r["file"]), r["status"], r["objective"], r["solve_seconds"],
                            r["total_seconds"], verdicts, r.get("iterations"))
+                    if CERTIFY and r["file"] in paths:
+                        certified(paths[r["file"]], r["objective"])
         return
     rows = []
     print(header_line())
@@ -312,6 +361,8 @@ def main():
         else:
             status, value, solve, total, verdicts, iterations = solve_path(f)
         row = report(name, mine, status, value, solve, total, verdicts, iterations)
+        if CERTIFY and value is not None:
+            row.update(certified(f, value))
         rows.append(row)
     if args.out:
         tmp = args.out + ".tmp"

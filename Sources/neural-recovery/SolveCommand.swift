@@ -21,9 +21,10 @@ struct SolveCommand: ParsableCommand {
         than `solved` means the weights are not an optimal solution. With a reference value in the file, \
         the relative difference to it is printed too.
 
-        --json OUT writes {status, objective, dual_objective, iterations, seconds, residuals, size, \
-        solution} (solution: w0 for skip; u and v per pattern for exact/approx, w for relaxed; for \
-        normalized also the maps Tᵢ = VᵢΣᵢ⁻¹, column-major) atomically (temp file + rename).
+        --json OUT writes {status, objective, dual_objective, equality_dual, iterations, seconds, \
+        residuals, size, solution} (equality_dual: the multipliers λ of the n equality rows; solution: \
+        w0 for skip; u and v per pattern for exact/approx, w for relaxed; for normalized also the maps \
+        Tᵢ = VᵢΣᵢ⁻¹, column-major) atomically (temp file + rename).
 
         Exit codes: 0 the solve ran (whatever its status), 2 the instance is malformed or inconsistent.
 
@@ -125,6 +126,7 @@ struct SolveReport: Codable {
     var status: String
     var objective: Double
     var dual_objective: Double
+    var equality_dual: [Double]
     var iterations: Int
     var seconds: Double
     var residuals: SolverResiduals
@@ -135,6 +137,7 @@ struct SolveReport: Codable {
         status = r.status.rawValue
         objective = r.objective
         dual_objective = r.dualObjective
+        equality_dual = r.equalityDual
         iterations = r.iterations
         seconds = r.seconds
         residuals = r.residuals
