@@ -37,10 +37,12 @@ public struct InteriorPointSolver: Sendable {
         case .finished(let state, let status):
             result = state.result(status: status, program: program)
         case .abandoned(let spent):
+            var budget = settings
+            budget.maxIterations = max(0, settings.maxIterations - spent)
             let geometry = ConeGeometry(lpRange: prog.lpRange, segments: prog.socSegments, size: prog.ns)
-            let system = NewtonSystem(prog: prog, geometry: geometry, settings: settings)
+            let system = NewtonSystem(prog: prog, geometry: geometry, settings: budget)
             var state = IterationState(prog: prog, geometry: geometry)
-            let status = state.run(system: system, settings: settings)
+            let status = state.run(system: system, settings: budget)
             result = state.result(status: status, program: program)
             result.iterations += spent
         }

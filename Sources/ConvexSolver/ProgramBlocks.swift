@@ -133,13 +133,8 @@ struct ProgramBlocks {
         self.skipBlock = skip
         let layout = Layout(patterns: pats, internalCount: internalCount, skip: skip, formulation: program.formulation,
                             n: n, beta: program.beta)
-        (blocks, residual, nx, ns, lpRange, socSegments) = (layout.blocks, layout.residual, layout.nx, layout.ns,
-                                                           layout.lpRange, layout.socSegments)
-        var c = [Double](repeating: 0, count: nx)
-        for b in blocks { c[b.x] = 1 }
-        self.c = c
+        (blocks, residual, nx, ns, lpRange, socSegments, c, h) = layout.parts
         self.b = program.y
-        self.h = [Double](repeating: 0, count: ns)
         self.objectiveScale = program.formulation == .approx ? program.beta : 1
     }
 
@@ -158,13 +153,8 @@ struct ProgramBlocks {
         representative = kept.indices.map { $0 }
         let layout = Layout(patterns: pats, internalCount: kept.count, skip: skip, formulation: full.formulation,
                             n: n, beta: 1)
-        (blocks, residual, nx, ns, lpRange, socSegments) = (layout.blocks, layout.residual, layout.nx, layout.ns,
-                                                           layout.lpRange, layout.socSegments)
-        var c = [Double](repeating: 0, count: nx)
-        for b in blocks { c[b.x] = 1 }
-        self.c = c
+        (blocks, residual, nx, ns, lpRange, socSegments, c, h) = layout.parts
         self.b = full.b
-        self.h = [Double](repeating: 0, count: ns)
         objectiveScale = full.objectiveScale
     }
 
@@ -211,6 +201,13 @@ struct ProgramBlocks {
                 xOff += n
             }
             nx = xOff
+        }
+
+        /// Everything `ProgramBlocks` takes from the layout, with c (1 on each block's t) and h (= 0).
+        var parts: ([NormBlock], ResidualBlock?, Int, Int, Range<Int>, [(offset: Int, dim: Int)], [Double], [Double]) {
+            var c = [Double](repeating: 0, count: nx)
+            for b in blocks { c[b.x] = 1 }
+            return (blocks, residual, nx, ns, lpRange, socSegments, c, [Double](repeating: 0, count: ns))
         }
     }
 

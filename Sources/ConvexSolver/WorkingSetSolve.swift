@@ -31,9 +31,11 @@ struct WorkingSetSolve {
 
     /// How the working-set solve ended.
     enum Outcome {
-        /// The full program's point and its status (`.solved` or `.primalInfeasible`), checked on the full program.
+        /// The full program's point and its status: `.solved` or `.primalInfeasible`, checked on the full program,
+        /// or `.maxIterations` when the rounds used up the iteration limit.
         case finished(IterationState, SolverStatus)
-        /// Not applicable or given up: solve the full program directly. Carries the iterations spent.
+        /// Not applicable or given up: solve the full program directly, with what is left of the iteration limit.
+        /// Carries the iterations spent.
         case abandoned(iterations: Int)
     }
 
@@ -59,10 +61,20 @@ struct WorkingSetSolve {
             kept.sort()
             let sub = ProgramBlocks(restricting: prog, to: kept)
             let geometry = ConeGeometry(lpRange: sub.lpRange, segments: sub.socSegments, size: sub.ns)
-            let system = NewtonSystem(prog: sub, geometry: geometry, settings: settings)
+            // The iteration limit holds for all rounds together (and the direct solve after them).
+            var budget = settings
+            budget.maxIterations = settings.maxIterations - spent
+            let system = NewtonSystem(prog: sub, geometry: geometry, settings: budget)
             var state = IterationState(prog: sub, geometry: geometry)
-            let status = state.run(system: system, settings: settings)
+            let status = state.run(system: system, settings: budget)
             spent += state.iterations
+            if status == .maxIterations {
+                // The limit is reached: report it, with the subproblem's last iterate in the whole program.
+                var (full, _) = lift(state, dual: state.y, kept: kept, blockOf: blockOf, certificate: false)
+                _ = full.evaluate(settings: settings)
+                full.iterations = spent
+                return .finished(full, .maxIterations)
+            }
             guard status == .solved || status == .primalInfeasible else {
                 if settings.verbose {
                     FileHandle.standardError.write("  working set round \(round): \(kept.count) of \(patternCount) patterns, subproblem \(status) after \(state.iterations) iterations: solving the full program\n".data(using: .utf8)!)

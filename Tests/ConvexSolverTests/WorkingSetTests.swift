@@ -71,4 +71,15 @@ import Testing
         #expect(try Self.solve(program, workingSet: true).status == .primalInfeasible)
         #expect(try Self.solve(program, workingSet: false).status == .primalInfeasible)
     }
+
+    /// The iteration limit holds for the rounds together: a subproblem that reaches it ends the solve, reported.
+    @Test(arguments: [false, true])
+    func iterationLimitCoversAllRounds(noisy: Bool) throws {
+        let program = try Self.program(.plain, noisy: noisy, seed: 44)
+        var settings = SolverSettings()
+        settings.maxIterations = 3
+        let result = try InteriorPointSolver(settings: settings).solve(program)
+        #expect(result.status == .maxIterations)
+        #expect(result.iterations == 3)
+    }
 }
