@@ -14,7 +14,8 @@ import ModelKinds
 /// first (a subproblem on a few patterns, its answer checked on the whole program).
 ///
 /// Threading: the solver itself is sequential; BLAS uses the threads the caller set with
-/// `BLASThreads.set`. Results differ across thread counts only by round-off.
+/// `BLASThreads.set`. Results differ across thread counts only by round-off (on a working set, round-off
+/// can also change which rounds are taken; the answers then agree to the tolerance).
 public struct InteriorPointSolver: Sendable {
     /// Tolerances and limits.
     public var settings: SolverSettings

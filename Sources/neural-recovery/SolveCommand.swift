@@ -22,9 +22,10 @@ struct SolveCommand: ParsableCommand {
         the relative difference to it is printed too.
 
         --json OUT writes {status, objective, dual_objective, equality_dual, iterations, seconds, \
-        residuals, size, solution} (equality_dual: the multipliers λ of the n equality rows; solution: \
-        w0 for skip; u and v per pattern for exact/approx, w for relaxed; for normalized also the maps \
-        Tᵢ = VᵢΣᵢ⁻¹, column-major) atomically (temp file + rename).
+        residuals, size, solution} (equality_dual: the multipliers λ of the n equality rows, for the \
+        Lagrangian objective − λᵀ(fit − y), so relaxed has Aᵢᵀλ = wᵢ/‖wᵢ‖ where wᵢ ≠ 0 and approx \
+        λ = 2(y − fit); solution: w0 for skip; u and v per pattern for exact/approx, w for relaxed; for \
+        normalized also the maps Tᵢ = VᵢΣᵢ⁻¹, column-major) atomically (temp file + rename).
 
         Exit codes: 0 the solve ran (whatever its status), 2 the instance is malformed or inconsistent.
 
