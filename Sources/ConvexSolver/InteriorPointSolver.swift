@@ -40,10 +40,7 @@ public struct InteriorPointSolver: Sendable {
         case .abandoned(let spent):
             var budget = settings
             budget.maxIterations = max(0, settings.maxIterations - spent)
-            let geometry = ConeGeometry(lpRange: prog.lpRange, segments: prog.socSegments, size: prog.ns)
-            let system = NewtonSystem(prog: prog, geometry: geometry, settings: budget)
-            var state = IterationState(prog: prog, geometry: geometry)
-            let status = state.run(system: system, settings: budget)
+            let (state, status) = IterationState.solve(prog, settings: budget)
             result = state.result(status: status, program: program)
             result.iterations += spent
         }
@@ -84,6 +81,15 @@ struct IterationState {
     }
 
     private func dot(_ a: [Double], _ b: [Double]) -> Double { Vector.dot(a, b) }
+
+    /// Runs the interior-point method on `prog` from the standard starting point: the final iterate and status.
+    static func solve(_ prog: ProgramBlocks, settings: SolverSettings) -> (IterationState, SolverStatus) {
+        let geometry = ConeGeometry(lpRange: prog.lpRange, segments: prog.socSegments, size: prog.ns)
+        let system = NewtonSystem(prog: prog, geometry: geometry, settings: settings)
+        var state = IterationState(prog: prog, geometry: geometry)
+        let status = state.run(system: system, settings: settings)
+        return (state, status)
+    }
 
     mutating func run(system: NewtonSystem, settings: SolverSettings) -> SolverStatus {
         let n = prog.n, nx = prog.nx, ns = prog.ns

@@ -82,7 +82,6 @@ struct ProgramBlocks {
         self.X = program.X.storage
         self.model = program.model
         self.formulation = program.formulation
-        let withCones = program.formulation != .relaxed
         // Identical blocks make the Newton systems singular (and the split of weight between them is
         // arbitrary), so each distinct pattern is solved once; a repeated pattern, and under skip/relaxed
         // the all-ones pattern (whose block is the skip block w₀), get zero weights in the result.

@@ -59,14 +59,10 @@ struct WorkingSetSolve {
         for round in 1...Self.maxRounds {
             if 2 * kept.count > patternCount { break }
             kept.sort()
-            let sub = ProgramBlocks(restricting: prog, to: kept)
-            let geometry = ConeGeometry(lpRange: sub.lpRange, segments: sub.socSegments, size: sub.ns)
             // The iteration limit holds for all rounds together (and the direct solve after them).
             var budget = settings
             budget.maxIterations = settings.maxIterations - spent
-            let system = NewtonSystem(prog: sub, geometry: geometry, settings: budget)
-            var state = IterationState(prog: sub, geometry: geometry)
-            let status = state.run(system: system, settings: budget)
+            let (state, status) = IterationState.solve(ProgramBlocks(restricting: prog, to: kept), settings: budget)
             spent += state.iterations
             if status == .maxIterations {
                 // The limit is reached: report it, with the subproblem's last iterate in the whole program.
@@ -178,10 +174,8 @@ struct WorkingSetSolve {
         for i in 0..<prog.nx { full.x[i] = 0 }
         for i in 0..<prog.ns { full.s[i] = 0 }
         let aty = prog.adjoint(ys: [dual], zs: nil)[0]
-        for blk in prog.blocks {
-            var ss = 0.0
-            for j in 0..<blk.dim { ss += aty[blk.x + 1 + j] * aty[blk.x + 1 + j] }
-            full.z[blk.soc] = certificate ? ss.squareRoot() : max(state.tau, ss.squareRoot())
+        for (blk, norm) in zip(prog.blocks, blockNorms(aty)) {
+            full.z[blk.soc] = certificate ? norm : max(state.tau, norm)
             for j in 0..<blk.dim { full.z[blk.soc + 1 + j] = aty[blk.x + 1 + j] }
         }
         // The subproblem's blocks: sub pattern j is full pattern kept[j]; the skip block maps to the skip block.
