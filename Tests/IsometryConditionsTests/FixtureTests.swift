@@ -10,6 +10,14 @@ struct ConditionFixture: Decodable {
         let largest: Double
         let holds: Bool
         let worstPattern: Int?
+        /// Every pattern's left-hand side, keyed by pattern index.
+        let leftHandSides: [String: Double]
+
+        /// The gap between the two largest left-hand sides (infinite with fewer than two).
+        var runnerUpGap: Double {
+            let sorted = leftHandSides.values.sorted(by: >)
+            return sorted.count < 2 ? .infinity : sorted[0] - sorted[1]
+        }
     }
     let name: String
     let x: [[Double]]
@@ -40,7 +48,20 @@ struct FixtureTests {
             let relative = abs(outcome.largestLeftHandSide - expected.largest) / max(1e-300, abs(expected.largest))
             #expect(relative < 1e-9, "\(name) \(conditionName): \(outcome.largestLeftHandSide) vs NumPy \(expected.largest)")
             #expect(outcome.holds == expected.holds, "\(name) \(conditionName): holds \(outcome.holds) vs NumPy \(expected.holds)")
-            #expect(outcome.worstPattern == expected.worstPattern, "\(name) \(conditionName): worst pattern")
+            // Which of two patterns tied to round-off is the worst is decided by the BLAS kernel's
+            // summation order: accept any pattern whose NumPy left-hand side equals the largest within
+            // the tolerance, and require NumPy's own pattern only where the runner-up is clearly below.
+            guard let expectedWorst = expected.worstPattern else {
+                #expect(outcome.worstPattern == nil, "\(name) \(conditionName): no pattern to compare")
+                continue
+            }
+            let worst = try #require(outcome.worstPattern, "\(name) \(conditionName): a worst pattern")
+            let lhsAtOurs = try #require(expected.leftHandSides[String(worst)], "\(name) \(conditionName): pattern \(worst) is compared")
+            #expect(abs(lhsAtOurs - expected.largest) <= 1e-9 * max(1, abs(expected.largest)),
+                    "\(name) \(conditionName): our worst pattern \(worst) has NumPy left-hand side \(lhsAtOurs), the largest is \(expected.largest)")
+            if expected.runnerUpGap > 1e-9 * max(1, abs(expected.largest)) {
+                #expect(worst == expectedWorst, "\(name) \(conditionName): worst pattern")
+            }
         }
     }
 
