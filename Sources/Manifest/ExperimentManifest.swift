@@ -59,17 +59,23 @@ public struct RenderOptions: Codable, Equatable, Sendable {
     public var colormap: String
     /// Whether values above the range are marked in the colour bar (default true).
     public var markOverRange: Bool
+    /// How cells are drawn: `cells` (one rectangle per cell, the data as computed; default) or
+    /// `contour` (filled contours interpolated between cell centres, the paper's look).
+    public var style: String
 
     /// Colormap names a manifest may ask for.
     public static let colormaps = ["jet"]
+    /// Drawing styles a manifest may ask for.
+    public static let styles = ["cells", "contour"]
 
     public init(rangeLow: Double = 0, rangeHigh: Double = 1, levels: Int = 11, boundary: Double? = nil,
-                colormap: String = "jet", markOverRange: Bool = true) {
+                colormap: String = "jet", markOverRange: Bool = true, style: String = "cells") {
         self.rangeLow = rangeLow
         self.rangeHigh = rangeHigh
         self.levels = levels
         self.boundary = boundary
         self.colormap = colormap
         self.markOverRange = markOverRange
+        self.style = style
     }
 }

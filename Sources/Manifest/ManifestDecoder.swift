@@ -223,6 +223,15 @@ struct ManifestDecoder {
             render.colormap = name
         }
         if let value = entries["mark_over_range"]?.value { render.markOverRange = try value.bool("render.mark_over_range") }
+        if let value = entries["style"]?.value {
+            let name = try value.string("render.style")
+            guard RenderOptions.styles.contains(name) else {
+                throw value.error("render.style: unknown value '\(name)'"
+                                  + Suggestions.didYouMean(name, in: RenderOptions.styles)
+                                  + "; allowed: \(RenderOptions.styles.joined(separator: ", "))")
+            }
+            render.style = name
+        }
         return render
     }
 }

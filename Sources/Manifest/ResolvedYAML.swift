@@ -64,6 +64,7 @@ extension ExperimentManifest {
         lines.append("  boundary: " + (render.boundary.map(formatNumber) ?? "null"))
         lines.append("  colormap: \(render.colormap)")  // one of RenderOptions.colormaps: plain names
         lines.append("  mark_over_range: \(render.markOverRange)")
+        lines.append("  style: \(render.style)")  // one of RenderOptions.styles: plain names
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -33,7 +33,7 @@ enum Schema {
     static let grid: Shape = .mapping([("n", .leaf), ("d", .leaf), ("samples", .leaf)])
     static let range: Shape = .mapping([("from", .leaf), ("to", .leaf), ("step", .leaf)])
     static let render: Shape = .mapping([
-        ("range", .leaf), ("levels", .leaf), ("boundary", .leaf), ("colormap", .leaf), ("mark_over_range", .leaf),
+        ("range", .leaf), ("levels", .leaf), ("boundary", .leaf), ("colormap", .leaf), ("mark_over_range", .leaf), ("style", .leaf),
     ])
     static let manifest: Shape = .mapping([
         ("title", .leaf), ("metric", .leaf), ("cell", cell), ("sweep", sweep), ("grid", grid), ("render", render),

@@ -92,6 +92,7 @@ public enum FigureWriter {
         return Render.RenderOptions(
             valueRange: r.rangeLow...r.rangeHigh, levels: r.levels, colormap: .jet,
             boundaryLevels: r.boundary.map { [$0] } ?? [], metricName: manifest.metric.rawValue,
-            overRange: r.markOverRange ? .automatic : .never)
+            overRange: r.markOverRange ? .automatic : .never,
+            style: Render.HeatmapStyle(rawValue: r.style) ?? .cells)
     }
 }

@@ -117,6 +117,15 @@ public enum OverRangeMarking: Sendable, Equatable {
     case never
 }
 
+/// How a panel draws its cell means.
+public enum HeatmapStyle: String, Sendable, Equatable, CaseIterable {
+    /// One filled rectangle per computed cell in the colour of its band: the data as computed.
+    case cells
+    /// Filled contours of the means interpolated between cell centres (marching squares), with
+    /// smooth boundary lines: the paper's look. Cells not computed stay blank around them.
+    case contour
+}
+
 /// How panels are drawn. All sizes are in SVG user units (pixels).
 public struct RenderOptions: Sendable, Equatable {
     /// The values mapped onto the colormap; outside values clamp to the end colours.
@@ -137,10 +146,13 @@ public struct RenderOptions: Sendable, Equatable {
     public var metricName: String
     /// Whether the colour bar marks its top box as including over-range values.
     public var overRange: OverRangeMarking
-    /// Width of one cell.
-    public var cellWidth: Double
-    /// Height of one cell.
-    public var cellHeight: Double
+    /// Width of a panel's plot area (the cells); each column is `plotWidth / columns` wide.
+    public var plotWidth: Double
+    /// Height of a panel's plot area; each row is `plotHeight / rows` tall. The defaults give the
+    /// paper's 4 : 3 axes whatever the grid, so cells need not be square.
+    public var plotHeight: Double
+    /// How the cell means are drawn.
+    public var style: HeatmapStyle
     /// Font size of tick labels; titles and axis labels scale from it.
     public var fontSize: Double
     /// Panels per row in a figure before wrapping.
@@ -150,7 +162,8 @@ public struct RenderOptions: Sendable, Equatable {
     public init(valueRange: ClosedRange<Double> = 0...1, levels: Int = 11, colormap: Colormap = .jet,
                 boundaryLevels: [Double] = [], xAxisLabel: String = "n", yAxisLabel: String = "d",
                 metricName: String = "", overRange: OverRangeMarking = .automatic,
-                cellWidth: Double = 12, cellHeight: Double = 14, fontSize: Double = 11, panelsPerRow: Int = 4) {
+                plotWidth: Double = 300, plotHeight: Double = 225, style: HeatmapStyle = .cells,
+                fontSize: Double = 11, panelsPerRow: Int = 2) {
         self.valueRange = valueRange
         self.levels = levels
         self.colormap = colormap
@@ -159,8 +172,9 @@ public struct RenderOptions: Sendable, Equatable {
         self.yAxisLabel = yAxisLabel
         self.metricName = metricName
         self.overRange = overRange
-        self.cellWidth = cellWidth
-        self.cellHeight = cellHeight
+        self.plotWidth = plotWidth
+        self.plotHeight = plotHeight
+        self.style = style
         self.fontSize = fontSize
         self.panelsPerRow = panelsPerRow
     }

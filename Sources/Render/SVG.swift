@@ -65,8 +65,10 @@ public enum SVG {
         let marked = overRangeMarked(panels, options: options)
 
         let labelBand = style.labelSize * 1.6
-        // A slot is wide enough for its plot and for the widest panel label centred over the plot.
-        let widestLabel = panels.map { style.textWidth($0.sweepLabel ?? $0.title, size: style.labelSize) }.max() ?? 0
+        // The sweep label, or the panel's own title when it differs from the figure's.
+        func label(_ panel: HeatmapPanel) -> String? { panel.sweepLabel ?? (panel.title == title ? nil : panel.title) }
+        // A slot is wide enough for its plot and for the widest panel label drawn over the plot.
+        let widestLabel = panels.compactMap(label).map { style.textWidth($0, size: style.labelSize) }.max() ?? 0
         let slotWidth = (max(body.leftMargin + body.plotWidth, widestLabel) + style.panelGap).rounded()
         let slotHeight = (labelBand + body.plotHeight + body.bottomMargin + style.panelGap / 2).rounded()
         let titleBaseline = style.pad + style.titleSize
@@ -95,10 +97,8 @@ public enum SVG {
             let slotTop = gridTop + Double(row) * slotHeight + style.overRangeRoom
             let plotLeft = slotLeft + body.leftMargin.rounded()
             let plotTop = slotTop + labelBand.rounded()
-            let cellsWidth = Double(panel.nValues.count) * options.cellWidth
-            // The sweep label, or the panel's own title when it differs from the figure's.
-            let label = panel.sweepLabel ?? (panel.title == title ? nil : panel.title)
-            if let label {
+            let cellsWidth = Double(panel.nValues.count) * body.cellWidth
+            if let label = label(panel) {
                 let labelCentre = max(plotLeft + cellsWidth / 2, slotLeft + style.textWidth(label, size: style.labelSize) / 2)
                 w.text(label, x: labelCentre.rounded(), y: slotTop + style.labelSize * 1.1,
                        size: style.labelSize, anchor: "middle", cls: "panel-label", bold: false)
@@ -131,8 +131,8 @@ public enum SVG {
     /// is the top-left corner of the cell area.
     static func drawBody(_ panel: HeatmapPanel, options: RenderOptions, style: Style, layout: BodyLayout,
                          left: Double, top: Double, into w: inout Writer) {
-        let cw = options.cellWidth
-        let ch = options.cellHeight
+        let cw = layout.cellWidth
+        let ch = layout.cellHeight
         let columns = panel.nValues.count
         let rows = panel.dValues.count
         let width = Double(columns) * cw
@@ -141,35 +141,49 @@ public enum SVG {
         func y(_ j: Int) -> Double { top + Double(rows - j) * ch }   // lattice row j, d increasing upwards
 
         w.line("<g class=\"panel\">")
-        w.line("<g class=\"cells\" shape-rendering=\"crispEdges\">")
-        for (i, n) in panel.nValues.enumerated() {
-            for (j, d) in panel.dValues.enumerated() {
-                guard let a = panel.cells[GridCell(n: n, d: d)], let level = options.levelIndex(of: a.mean) else { continue }
-                let fill = options.levelColor(level).hex
-                w.line("<rect class=\"cell\" x=\"\(f(x(i)))\" y=\"\(f(y(j + 1)))\" width=\"\(f(cw))\" height=\"\(f(ch))\" "
-                    + "fill=\"\(fill)\" data-n=\"\(n)\" data-d=\"\(d)\" data-mean=\"\(Format.roundTrip(a.mean))\" data-level=\"\(level)\"/>")
-            }
-        }
-        w.line("</g>")
-
-        // Boundary lines: halo first, then the line, so they read on every colour.
-        let dashes = ["", "6 3", "2 2", "8 3 2 3"]
-        for (index, level) in options.boundaryLevels.enumerated() {
-            let chains = boundaryChains(panel, level: level, tolerance: options.edgeTolerance)
-            guard !chains.isEmpty else { continue }
-            var d = ""
-            for chain in chains {
-                for (k, p) in chain.enumerated() {
-                    d += (d.isEmpty ? "" : " ") + (k == 0 ? "M" : "L") + f(x(p.i)) + " " + f(y(p.j))
+        let field = options.style == .contour
+            ? ContourField(panel, left: left, top: top, cellWidth: cw, cellHeight: ch) : nil
+        if let field {
+            drawContourBands(field, options: options, into: &w)
+        } else {
+            w.line("<g class=\"cells\" shape-rendering=\"crispEdges\">")
+            for (i, n) in panel.nValues.enumerated() {
+                for (j, d) in panel.dValues.enumerated() {
+                    guard let a = panel.cells[GridCell(n: n, d: d)], let level = options.levelIndex(of: a.mean) else { continue }
+                    let fill = options.levelColor(level).hex
+                    w.line("<rect class=\"cell\" x=\"\(f(x(i)))\" y=\"\(f(y(j + 1)))\" width=\"\(f(cw))\" height=\"\(f(ch))\" "
+                        + "fill=\"\(fill)\" data-n=\"\(n)\" data-d=\"\(d)\" data-mean=\"\(Format.roundTrip(a.mean))\" data-level=\"\(level)\"/>")
                 }
             }
+            w.line("</g>")
+        }
+
+        // Boundary lines: halo first, then the line, so they read on every colour. Cell view: a
+        // staircase along cell edges; contour view: the interpolated contour line.
+        let dashes = ["", "6 3", "2 2", "8 3 2 3"]
+        for (index, level) in options.boundaryLevels.enumerated() {
+            var d = ""
+            if let field {
+                for (a, b) in field.contourSegments(level - options.edgeTolerance) {
+                    d += (d.isEmpty ? "" : " ") + "M" + f(a.x) + " " + f(a.y) + " L" + f(b.x) + " " + f(b.y)
+                }
+            } else {
+                for chain in boundaryChains(panel, level: level, tolerance: options.edgeTolerance) {
+                    for (k, p) in chain.enumerated() {
+                        d += (d.isEmpty ? "" : " ") + (k == 0 ? "M" : "L") + f(x(p.i)) + " " + f(y(p.j))
+                    }
+                }
+            }
+            guard !d.isEmpty else { continue }
+            let join = field == nil ? "miter" : "round"
+            let cap = field == nil ? "butt" : "round"
             let dash = dashes[index % dashes.count]
             let dashAttribute = dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\""
             let levelText = Format.fixed(level, decimals: 6)
             w.line("<path class=\"boundary-halo\" data-level=\"\(levelText)\" d=\"\(d)\" fill=\"none\" stroke=\"#000000\" "
-                + "stroke-width=\"4\" stroke-linejoin=\"miter\" stroke-linecap=\"butt\"/>")
+                + "stroke-width=\"4\" stroke-linejoin=\"\(join)\" stroke-linecap=\"\(cap)\"/>")
             w.line("<path class=\"boundary\" data-level=\"\(levelText)\" d=\"\(d)\" fill=\"none\" stroke=\"#ffffff\" "
-                + "stroke-width=\"2\" stroke-linejoin=\"miter\" stroke-linecap=\"butt\"\(dashAttribute)/>")
+                + "stroke-width=\"2\" stroke-linejoin=\"\(join)\" stroke-linecap=\"\(cap)\"\(dashAttribute)/>")
         }
 
         w.line("<rect class=\"frame\" x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(width))\" height=\"\(f(height))\" "
@@ -200,6 +214,26 @@ public enum SVG {
         let yLabelX = left - tick - 3 - layout.yTickLabelWidth - 6 - 0.25 * style.labelSize
         w.text(options.yAxisLabel, x: yLabelX, y: top + height / 2, size: style.labelSize, anchor: "middle",
                cls: "axis-label", bold: false, rotate: true)
+        w.line("</g>")
+    }
+
+    /// Filled contours: the computed area in the first level's colour, then each level's region
+    /// (where the interpolated mean reaches its band) painted over it in that level's colour, one
+    /// path per level.
+    static func drawContourBands(_ field: ContourField, options: RenderOptions, into w: inout Writer) {
+        w.line("<g class=\"contours\">")
+        for level in 0..<options.effectiveLevels {
+            let threshold = level == 0 ? -Double.infinity : options.levelValue(level) - options.edgeTolerance
+            var d = ""
+            for polygon in field.superlevelPolygons(threshold) {
+                for (k, p) in polygon.enumerated() {
+                    d += (d.isEmpty ? "" : " ") + (k == 0 ? "M" : "L") + f(p.x) + " " + f(p.y)
+                }
+                d += " Z"
+            }
+            guard !d.isEmpty else { continue }
+            w.line("<path class=\"contour-band\" data-level=\"\(level)\" d=\"\(d)\" fill=\"\(options.levelColor(level).hex)\"/>")
+        }
         w.line("</g>")
     }
 
@@ -400,6 +434,9 @@ struct Style {
 
 /// Margins and tick choices shared by all panels of a figure.
 struct BodyLayout {
+    /// Width of one column and height of one row: the plot area over the widest and tallest grid.
+    let cellWidth: Double
+    let cellHeight: Double
     /// Width of the widest panel's cell area.
     let plotWidth: Double
     /// Height of the tallest panel's cell area.
@@ -415,13 +452,15 @@ struct BodyLayout {
     init(panels: [HeatmapPanel], options: RenderOptions, style: Style) {
         let columns = panels.map { $0.nValues.count }.max() ?? 0
         let rows = panels.map { $0.dValues.count }.max() ?? 0
-        plotWidth = Double(columns) * options.cellWidth
-        plotHeight = Double(rows) * options.cellHeight
+        cellWidth = columns > 0 ? options.plotWidth / Double(columns) : options.plotWidth
+        cellHeight = rows > 0 ? options.plotHeight / Double(rows) : options.plotHeight
+        plotWidth = Double(columns) * cellWidth
+        plotHeight = Double(rows) * cellHeight
         let xLabel = panels.flatMap { $0.nValues }.map { style.textWidth(String($0), size: style.fontSize) }.max() ?? 0
         let yLabel = panels.flatMap { $0.dValues }.map { style.textWidth(String($0), size: style.fontSize) }.max() ?? 0
         yTickLabelWidth = yLabel
-        xStride = BodyLayout.niceStride(step: options.cellWidth, needed: xLabel + 0.8 * style.fontSize)
-        yStride = BodyLayout.niceStride(step: options.cellHeight, needed: 1.1 * style.fontSize)
+        xStride = BodyLayout.niceStride(step: cellWidth, needed: xLabel + 0.8 * style.fontSize)
+        yStride = BodyLayout.niceStride(step: cellHeight, needed: 1.1 * style.fontSize)
         leftMargin = (style.tickLength + 3 + yLabel + 6 + 1.2 * style.labelSize).rounded(.up)
         bottomMargin = (style.tickLength + 2 + style.fontSize + 4 + style.labelSize + 0.4 * style.labelSize).rounded(.up)
     }

@@ -103,6 +103,8 @@ let badCases: [BadCase] = [
             prefix: "bad.yaml:15:3: ", "duplicate key 'grid.samples' (first given at line 14)"),
     BadCase("boundary outside the range", replacing: "boundary: 0.5", with: "boundary: 2",
             prefix: "bad.yaml:17:13: ", "render.boundary: 2 is outside the range [0, 1]"),
+    BadCase("unknown render style", replacing: "  boundary: 0.5", with: "  boundary: 0.5\n  style: contours",
+            prefix: "bad.yaml:18:10: ", "render.style: unknown value 'contours' (did you mean 'contour'?); allowed: cells, contour"),
     BadCase("YAML syntax error", replacing: "d: [10, 20]", with: "d: [10, 20",
             prefix: "bad.yaml:14:10: ", "invalid YAML: did not find expected ',' or ']'"),
     BadCase("empty manifest", "# nothing here\n", prefix: "bad.yaml:1:1: ", "empty manifest"),
@@ -128,6 +130,15 @@ let badCases: [BadCase] = [
 
     @Test func validBaseManifestLoads() throws {
         #expect(loadError(validYAML) == nil)
+    }
+
+    @Test func renderStyleIsReadAndResolved() throws {
+        let plain = try ExperimentManifest.parse(yaml: validYAML, name: "m", file: "m.yaml")
+        #expect(plain.render.style == "cells")
+        let contour = try ExperimentManifest.parse(yaml: validYAML + "\n  style: contour", name: "m", file: "m.yaml")
+        #expect(contour.render.style == "contour")
+        #expect(contour.resolvedYAML().contains("  style: contour\n"))
+        #expect(try ExperimentManifest.parse(yaml: contour.resolvedYAML(), name: "m", file: "m.yaml").render == contour.render)
     }
 
     @Test func descriptionIsFileLineColumnMessage() {

@@ -24,6 +24,9 @@ import Testing
         ("figure6", SVG.figure(title: "Six panels", panels: (0..<6).map {
             syntheticPanel(title: "", sweep: "k = \($0)", slope: 1.5 + 0.3 * Double($0), seed: UInt64(40 + $0), bernoulli: true)
         }, options: panelOptions)),
+        ("figure-contour", SVG.figure(title: "Figure 7: weight distance, σ sweep (contour)", panels: distances,
+                                      options: RenderOptions(boundaryLevels: [0.1], metricName: "weight distance", style: .contour))),
+        ("panel-single", SVG.figure(title: "Figure 4a: a single panel", panels: [recovery], options: panelOptions)),
     ]
     for (_, svg) in outputs { _ = try ParsedSVG(svg) }
     #expect(try ParsedSVG(outputs[1].1).withClass("over-range-marker").count == 1)

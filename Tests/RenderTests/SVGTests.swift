@@ -48,7 +48,7 @@ private func smallPanel(title: String = "Small") -> HeatmapPanel {
 }
 
 @Test func cellsAreLaidOutOnTheGrid() throws {
-    let options = RenderOptions(cellWidth: 12, cellHeight: 16)
+    let options = RenderOptions(plotWidth: 48, plotHeight: 48)   // 4 × 3 cells of 12 × 16
     let doc = try ParsedSVG(SVG.panel(smallPanel(), options: options))
     let cells = doc.withClass("cell")
     func rect(_ n: Int, _ d: Int) throws -> (x: Double, y: Double) {
@@ -75,7 +75,7 @@ private func smallPanel(title: String = "Small") -> HeatmapPanel {
 }
 
 @Test func colourBarHasOneBoxPerLevel() throws {
-    let doc = try ParsedSVG(SVG.panel(smallPanel(), options: RenderOptions(metricName: "recovery")))
+    let doc = try ParsedSVG(SVG.panel(smallPanel(), options: RenderOptions(metricName: "recovery", plotHeight: 42)))
     let boxes = doc.withClass("colorbar-box")
     #expect(boxes.count == 11)
     let byLevel = boxes.sorted { Int($0.attributes["data-level"]!)! < Int($1.attributes["data-level"]!)! }
@@ -247,7 +247,7 @@ private func smallPanel(title: String = "Small") -> HeatmapPanel {
 
 @Test func figureWrapsPanelsIntoRows() throws {
     let panels = (0..<6).map { syntheticPanel(title: "P", sweep: "σ = \($0)", seed: UInt64($0)) }
-    let doc = try ParsedSVG(SVG.figure(title: "Six", panels: panels, options: RenderOptions(boundaryLevels: [0.9])))
+    let doc = try ParsedSVG(SVG.figure(title: "Six", panels: panels, options: RenderOptions(boundaryLevels: [0.9], panelsPerRow: 4)))
     #expect(doc.withClass("title").map(\.text) == ["Six"])
     #expect(doc.withClass("panel-label").map(\.text) == (0..<6).map { "σ = \($0)" })
     #expect(doc.withClass("colorbar-box").count == 11)
