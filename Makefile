@@ -6,15 +6,18 @@ SWIFT        ?= swift
 CONFIG       ?= release
 BIN          := .build/$(CONFIG)/neural-recovery
 DEBIAN_DEPS  := libopenblas-dev liblapacke-dev
+BROWSER_DEPS := chromium chromium-driver
 SCALE        ?= full
+GALLERY_SCALE ?= smoke
 
-.PHONY: all deps build test figures bench bench-peer bench-training-peer fixtures clean help
+.PHONY: all deps deps-browser build test test-gallery figures bench bench-peer bench-training-peer fixtures clean help
 
 all: build
 
 help:
 	@echo "make figures        build, then regenerate every figure under outputs/ (SCALE=smoke for a quick look, JOBS=N)"
 	@echo "make test           install dependencies, then run the test suite"
+	@echo "make test-gallery   render the smoke figures and open outputs/index.html in headless Chromium (screenshot: outputs/gallery.png)"
 	@echo "make build          release build of the neural-recovery tool"
 	@echo "make deps           install the Debian packages (OpenBLAS, LAPACKE) when missing"
 	@echo "make bench          solver and training benchmarks"
@@ -24,24 +27,24 @@ help:
 
 # Installs the system libraries when missing; does nothing when they are there.
 deps:
-	@missing=""; for p in $(DEBIAN_DEPS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	echo "installing Debian packages:$$missing"; \
-	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
-	elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; \
-	else echo "error: need root (or sudo) to install:$$missing — run: apt-get install$$missing" >&2; exit 1; fi; \
-	if ! command -v apt-get >/dev/null 2>&1; then \
-	  echo "error: apt-get not found; install OpenBLAS and LAPACKE development files for your system:$$missing" >&2; exit 1; fi; \
-	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null \
-	  || { echo "error: apt-get could not install$$missing" >&2; exit 1; }
+	@tools/apt-install-missing.sh $(DEBIAN_DEPS)
+
+# Headless Chromium and its WebDriver, for the gallery's browser test.
+deps-browser:
+	@tools/apt-install-missing.sh $(BROWSER_DEPS)
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
 test: deps
 	$(SWIFT) test
+
+# The gallery in a real browser: every image loads, no console error, every link resolves; a
+# screenshot for a person to look at. Chromium and its driver come from Debian, selenium from PyPI.
+test-gallery: build deps-browser
+	@[ -x .venv-browser/bin/python ] || { python3 -m venv .venv-browser && .venv-browser/bin/pip install -q selenium; }
+	$(BIN) run --scale $(GALLERY_SCALE) --quiet experiments/*.yaml
+	.venv-browser/bin/python tools/gallery_browser_check.py outputs/index.html outputs/gallery.png
 
 # Every manifest under experiments/; only cells without a cache entry are computed.
 figures: build

@@ -16,6 +16,9 @@ public enum FigureWriter {
     /// The code the outputs depend on besides the cells.
     public static let codeUnits = ["Render", "Pipeline"]
 
+    /// The render stamp's file name in a figure's folder; written only for a complete figure.
+    public static let stampName = ".render-stamp"
+
     /// What rendering one figure did.
     public enum Outcome: Equatable, Sendable {
         case written(missingSamples: Int)
@@ -40,7 +43,7 @@ public enum FigureWriter {
     @discardableResult
     public static func write(_ figure: PlannedFigure, context: PipelineContext, force: Bool = false) throws -> Outcome {
         let folder = context.figureFolder(figure.manifest.name)
-        let stampURL = folder.appendingPathComponent(".render-stamp")
+        let stampURL = folder.appendingPathComponent(stampName)
         let stamp = try stamp(figure, context: context)
         let previous = FileManager.default.contents(atPath: stampURL.path).map { String(decoding: $0, as: UTF8.self) }
         var missing = 0

@@ -26,5 +26,6 @@ struct RenderCommand: ParsableCommand {
                 print("\(figure.manifest.name): written" + (missing > 0 ? " (\(missing) samples not computed yet: blank)" : ""))
             }
         }
+        print("gallery: \(try GalleryWriter.write(context: context).path)")
     }
 }

@@ -66,6 +66,9 @@ struct RunCommand: ParsableCommand {
                     if missing > 0 { incomplete.append("\(figure.manifest.name) (\(missing) samples missing)") }
                 }
             }
+            if rendered > 0 || !FileManager.default.fileExists(atPath: context.outputs.appendingPathComponent(GalleryWriter.fileName).path) {
+                try GalleryWriter.write(context: context)
+            }
             summary += "; rendered \(rendered) figure\(rendered == 1 ? "" : "s"), \(unchanged) unchanged"
             if !incomplete.isEmpty { summary += "; incomplete: " + incomplete.joined(separator: ", ") }
         }

@@ -96,6 +96,16 @@ func executedCount(_ output: String) -> Int? {
         #expect(XMLParser(data: svg).parse(), "figure.svg is not well-formed XML")
         let csv = try String(contentsOf: folder.appendingPathComponent("panel.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == 1 + 6)
+        // The gallery lists the figure, links only to files that exist, and is well-formed.
+        let gallery = try Data(contentsOf: w.root.appendingPathComponent("outputs/index.html"))
+        let page = String(decoding: gallery, as: UTF8.self)
+        #expect(XMLParser(data: Data(page.replacingOccurrences(of: "<!DOCTYPE html>\n", with: "").utf8)).parse())
+        #expect(page.contains("<section id=\"cond\">") && page.contains("condition nnic-k") && page.contains("holds ≥ 0.5"))
+        #expect(!page.contains("Incomplete"))
+        for match in page.matches(of: /(?:src|href)="(figures\/[^"]+)"/) {
+            #expect(FileManager.default.fileExists(atPath: w.root.appendingPathComponent("outputs/" + String(match.1)).path),
+                    "gallery link \(match.1)")
+        }
         let second = try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"])
         #expect(second.status == 0)
         #expect(executedCount(second.stdout) == 0)
