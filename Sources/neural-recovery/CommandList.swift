@@ -7,6 +7,7 @@ let commandList: [ParsableCommand.Type] = [
     StatusCommand.self,
     ExplainCommand.self,
     RenderCommand.self,
+    VerifyCommand.self,
     GCCommand.self,
     CellCommand.self,
     SampleCommand.self,

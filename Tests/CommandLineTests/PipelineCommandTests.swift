@@ -114,6 +114,33 @@ func executedCount(_ output: String) -> Int? {
         #expect(status.stdout.contains("cond: complete"))
     }
 
+    @Test func verifyRecomputesAndNamesTheSamplesThatDiffer() throws {
+        let w = try Workspace()
+        defer { w.remove() }
+        let m = try w.write("cond.yaml", conditionManifest)
+        #expect(try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"]).status == 0)
+        let agree = try ToolRunner.run(["verify", "--outputs", w.outputs, "--budget", "60", "--quiet"])
+        #expect(agree.status == 0, "\(agree.stdout) \(agree.stderr)")
+        #expect(agree.stdout.contains("verified 18 cell samples of 1 figures") && agree.stdout.contains("all agree"), "\(agree.stdout)")
+        // Flip one recorded verdict: verify must name that sample and exit 1.
+        let csv = w.root.appendingPathComponent("outputs/figures/cond/samples.csv")
+        var lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let column = try #require(header.firstIndex(of: "holds"))
+        var fields = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        fields[column] = fields[column] == "1" ? "0" : "1"
+        lines[1] = fields.joined(separator: ",")
+        try lines.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        let differ = try ToolRunner.run(["verify", "--outputs", w.outputs, "--budget", "60", "--quiet"])
+        #expect(differ.status == 1)
+        #expect(differ.stdout.contains("1 differ"), "\(differ.stdout)")
+        #expect(differ.stdout.contains("differs: cond n=\(fields[0]) d=\(fields[1]) sample=\(fields[2]): holds recorded"), "\(differ.stdout)")
+        // Unreadable figure data is a one-line input error.
+        try "garbage\n".write(to: csv, atomically: true, encoding: .utf8)
+        let bad = try ToolRunner.run(["verify", "--outputs", w.outputs, "--quiet"])
+        #expect(bad.status == 2 && bad.stderr.contains("not a per-sample CSV"), "\(bad.stderr)")
+    }
+
     @Test func killedRunLosesNothingFinished() throws {
         let w = try Workspace()
         defer { w.remove() }
