@@ -8,16 +8,17 @@ BIN          := .build/$(CONFIG)/neural-recovery
 DEBIAN_DEPS  := libopenblas-dev liblapacke-dev
 BROWSER_DEPS := chromium chromium-driver
 SCALE        ?= full
-GALLERY_SCALE ?= smoke
+OUTPUTS      ?= outputs
+GALLERY_OUTPUTS ?= outputs
 
 .PHONY: all deps deps-browser build test test-gallery figures bench bench-peer bench-training-peer fixtures clean help
 
 all: build
 
 help:
-	@echo "make figures        build, then regenerate every figure under outputs/ (SCALE=smoke for a quick look, JOBS=N)"
+	@echo "make figures        build, then regenerate every figure under outputs/ (SCALE=smoke for a quick look, JOBS=N, OUTPUTS=DIR)"
 	@echo "make test           install dependencies, then run the test suite"
-	@echo "make test-gallery   render the smoke figures and open outputs/index.html in headless Chromium (screenshot: outputs/gallery.png)"
+	@echo "make test-gallery   open outputs/index.html in headless Chromium: images load, links resolve (screenshot outputs/gallery.png; GALLERY_OUTPUTS=DIR for another folder)"
 	@echo "make build          release build of the neural-recovery tool"
 	@echo "make deps           install the Debian packages (OpenBLAS, LAPACKE) when missing"
 	@echo "make bench          solver and training benchmarks"
@@ -41,14 +42,15 @@ test: deps
 
 # The gallery in a real browser: every image loads, no console error, every link resolves; a
 # screenshot for a person to look at. Chromium and its driver come from Debian, selenium from PyPI.
+# GALLERY_OUTPUTS is the outputs folder whose figures the page shows (default: the committed ones).
 test-gallery: build deps-browser
 	@[ -x .venv-browser/bin/python ] || { python3 -m venv .venv-browser && .venv-browser/bin/pip install -q selenium; }
-	$(BIN) run --scale $(GALLERY_SCALE) --quiet experiments/*.yaml
-	.venv-browser/bin/python tools/gallery_browser_check.py outputs/index.html outputs/gallery.png
+	$(BIN) render --gallery-only --outputs $(GALLERY_OUTPUTS)
+	.venv-browser/bin/python tools/gallery_browser_check.py $(GALLERY_OUTPUTS)/index.html $(GALLERY_OUTPUTS)/gallery.png
 
 # Every manifest under experiments/; only cells without a cache entry are computed.
 figures: build
-	$(BIN) run --scale $(SCALE) $(if $(JOBS),--jobs $(JOBS),) experiments/*.yaml
+	$(BIN) run --scale $(SCALE) --outputs $(OUTPUTS) $(if $(JOBS),--jobs $(JOBS),) experiments/*.yaml
 
 # Solver: the nine programs at (n, d) ∈ {(100,20), (200,50), (400,100)} from `neural-recovery sample`;
 # training: skip network n=400, d=100, m=401, 200 epochs. Seconds, not assertions.
