@@ -2,7 +2,7 @@ import Foundation
 import ModelKinds
 
 /// One convex program in the JSON schema `neural-recovery-instance/1`
-/// (`../shared/instances/README.md`). `neural-recovery sample --json` writes it,
+/// (`docs/instance-format.md`). `neural-recovery sample --json` writes it,
 /// `neural-recovery solve` and the solver tests read it.
 ///
 /// Matrices are stored as in the file: `X` row by row, `patterns` one array of n zeros/ones each,
@@ -21,10 +21,10 @@ public struct ProblemInstance: Codable, Sendable {
     public var patterns: [[Double]]
     public var planted: [[Double]]
     public var reference: Reference?
-    /// What `neural-recovery sample` adds beyond the schema (absent in the shared instances).
+    /// What `neural-recovery sample` adds beyond the schema (absent in the example instances).
     public var sample: SampleDetails?
 
-    /// The independent solve recorded with a shared instance.
+    /// The independent solve recorded with an example instance (`examples/instances/`).
     public struct Reference: Codable, Sendable {
         public var solver: String?
         public var status: String?

@@ -17,7 +17,7 @@ struct SampleCommand: ParsableCommand {
 
         Defaults follow SPEC §1: --planted-weights is smallest-pc when --learned is skip, else gaussian; --k is 2 when --planted is normalized and --formulation is not relaxed, else 1.
 
-        --json writes the instance schema `neural-recovery-instance/1` (../shared/instances/README.md) with an extra `sample` object (planted pattern indices, all-ones decision, test set), so that `neural-recovery solve` can read it back.
+        --json writes the instance schema `neural-recovery-instance/1` (docs/instance-format.md) with an extra `sample` object (planted pattern indices, all-ones decision, test set), so that `neural-recovery solve` can read it back; examples/instances/ holds six small instance files of that schema.
 
         Examples:
           neural-recovery sample --planted linear --learned skip \\

@@ -12,9 +12,9 @@ struct SolveCommand: ParsableCommand {
         commandName: "solve",
         abstract: "Solve the convex program of an instance file (SPEC §2) with the interior-point solver.",
         discussion: """
-        INSTANCE.json is a `neural-recovery-instance/1` file (written by `neural-recovery sample --json` \
-        or one of ../shared/instances). Its `model` and `formulation` select one of the nine programs of \
-        SPEC §2; `beta` is used by approx.
+        INSTANCE.json is a `neural-recovery-instance/1` file (schema: docs/instance-format.md), written by \
+        `neural-recovery sample --json` or one of the examples in examples/instances/. Its `model` and \
+        `formulation` select one of the nine programs of SPEC §2; `beta` is used by approx.
 
         Prints the status (solved, primalInfeasible, dualInfeasible, maxIterations, numericalError), \
         the objective, the iteration count, the residuals and the wall-clock seconds. A status other \
@@ -29,8 +29,10 @@ struct SolveCommand: ParsableCommand {
 
         Exit codes: 0 the solve ran (whatever its status), 2 the instance is malformed or inconsistent.
 
-        Examples:
-          neural-recovery solve ../shared/instances/skip-exact_n40_d10.json
+        Examples (from the repository's root):
+          neural-recovery solve examples/instances/skip-exact_n40_d10.json
+          neural-recovery sample --planted linear --learned skip \\
+              --n 60 --d 20 --json cell.json
           neural-recovery solve cell.json --json result.json --threads 2
         """
     )
