@@ -18,10 +18,16 @@ struct ToolRunner {
         return dir.appendingPathComponent("neural-recovery")
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// The package's root folder (this file is Tests/CommandLineTests/ToolRunner.swift).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Runs the tool with `arguments`, in `directory` (default: the test's own working directory).
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
