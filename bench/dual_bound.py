@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Certify a solution of one of SPEC §2's programs independently, with NumPy and SciPy only.
+"""Certify a solution of one of docs/science.md §2's programs independently, with NumPy and SciPy only.
 
 usage: bench/dual_bound.py INSTANCE.json SOLVE.json
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Writes solver benchmark instances: the nine programs of SPEC §2 at (n, d) ∈ {(100,20), (200,50), (400,100)},
+# Writes solver benchmark instances: the nine programs of docs/science.md §2 at (n, d) ∈ {(100,20), (200,50), (400,100)},
 # one cell sample each, with `neural-recovery sample --json` (schema neural-recovery-instance/1).
 # Planted model as in the paper: linear for skip, plain for plain, normalized for normalized.
 #
 # usage: bench/make_instances.sh [OUT_DIR] [SIZES]
 #   OUT_DIR defaults to bench/instances; SIZES is a space-separated list of NxD (default "100x20 200x50 400x100").
 #   GENERATOR=numpy (default) uses bench/make_instances.py (independent NumPy generator, fast);
-#   GENERATOR=sample uses `neural-recovery sample --json` (SPEC §1 data, exact all-ones decision).
+#   GENERATOR=sample uses `neural-recovery sample --json` (docs/science.md §1 data, exact all-ones decision).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"

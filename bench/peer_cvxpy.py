@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Solve the same instance files with CVXPY + Clarabel (the formulations of SPEC §2, written as in
+"""Solve the same instance files with CVXPY + Clarabel (the formulations of docs/science.md §2, written as in
 the reference implementation) and compare with our solver's results.
 
 usage: bench/peer_cvxpy.py OURS.json INSTANCE_OR_DIR... [--filter TEXT] [--out PEER.json] [--time-limit S]
@@ -25,7 +25,7 @@ import cvxpy as cp
 
 
 def build(inst, parts=None, style=None):
-    """The CVXPY problem of SPEC §2 for `inst`, written as the reference implementation writes it (one
+    """The CVXPY problem of docs/science.md §2 for `inst`, written as the reference implementation writes it (one
     d × p matrix variable per sign, `cp.mixed_norm`, the patterns as an n × p 0/1 matrix multiplied
     elementwise; normalized: `style` "loop" adds Uᵢ wᵢ block by block like the reference, "stacked" (the
     default, faster to compile) multiplies one zero-padded n × pd matrix [U₁ … U_p] by vec(W)).
@@ -113,7 +113,7 @@ CERTIFY = []          # [True] with --certify
 
 
 def verdict(inst, w0, pos, neg, maps, tol=1e-4):
-    """SPEC §4's recovery verdict (1/0) of a solution, as the cell evaluation computes it; None when the
+    """docs/science.md §4's recovery verdict (1/0) of a solution, as the cell evaluation computes it; None when the
     instance does not say what was planted (or the pairing has no verdict)."""
     sample = inst.get("sample")
     if not sample:
@@ -280,7 +280,7 @@ def main():
                          " for checking agreement: its defaults (1e-8 absolute gap) leave approx objectives (~1e-6)"
                          " accurate to ~1e-2 relative only")
     ap.add_argument("--verdicts", metavar="NEURAL_RECOVERY", default=None,
-                    help="also compare SPEC §4's recovery verdicts: ours from `NEURAL_RECOVERY solve --json`, "
+                    help="also compare docs/science.md §4's recovery verdicts: ours from `NEURAL_RECOVERY solve --json`, "
                          "Clarabel's from its weights (instances written by `neural-recovery sample`)")
     ap.add_argument("--certify", action="store_true",
                     help="with --verdicts: also bound the optimum independently from our weights (bench/dual_bound.py:"

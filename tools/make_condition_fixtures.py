@@ -2,8 +2,8 @@
 """Writes the NumPy reference fixtures of IsometryConditionsTests (run once by hand, not by tests).
 
 Each fixture holds X, arrangement patterns, the planted pattern indices and planted weights, and
-for every applicable condition of SPEC section 5 the largest left-hand side and the verdict, computed
-here literally from the SPEC formulas with NumPy:
+for every applicable condition of docs/science.md §5 the largest left-hand side and the verdict, computed
+here literally from the formulas of docs/science.md with NumPy:
 
   nic-linear            max_i || X^T D_i X (X^T X)^+ w* ||                      < 1   (all patterns)
   nnic-1 / nnic-k       max_{i not planted} || (D_i X)^T pinv(X_S)^T w_S ||      < 1

@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// Whether the all-ones arrangement pattern is reachable: does some u ≠ 0 have X u ≥ 0? (SPEC §1)
+/// Whether the all-ones arrangement pattern is reachable: does some u ≠ 0 have X u ≥ 0? (docs/science.md §1)
 ///
 /// Decided exactly, with a certificate either way:
 /// - rank X < d (in particular n < d): a null vector u gives X u = 0 ≥ 0 — reachable.

@@ -1,7 +1,7 @@
 import LinearAlgebra
 import RandomStreams
 
-/// The arrangement patterns H = {h₁ … h_p} of a cell sample (SPEC §1).
+/// The arrangement patterns H = {h₁ … h_p} of a cell sample (docs/science.md §1).
 public struct ArrangementPatterns: Equatable, Sendable {
     /// The distinct patterns, each n Booleans (hᵢ = 1[X uᵢ ≥ 0]), in order of first appearance.
     public var patterns: [[Bool]]

@@ -1,9 +1,9 @@
 import ModelKinds
 import RandomStreams
 
-/// Everything that defines the data of one cell sample (SPEC §1 and §7).
+/// Everything that defines the data of one cell sample (docs/science.md §1 and §7).
 public struct CellDataSpec: Hashable, Codable, Sendable {
-    /// The default experiment seed (SPEC §7).
+    /// The default experiment seed (docs/science.md §7).
     public static let defaultSeed: UInt64 = 97_006_855
 
     public var planted: PlantedModel
@@ -36,12 +36,12 @@ public struct CellDataSpec: Hashable, Codable, Sendable {
         self.patternBudget = patternBudget
     }
 
-    /// The default planted-weight kind (SPEC §1): `smallest-pc` when the learned model is `skip`, else `gaussian`.
+    /// The default planted-weight kind (docs/science.md §1): `smallest-pc` when the learned model is `skip`, else `gaussian`.
     public static func defaultPlantedWeights(learned: LearnedModel) -> PlantedWeightsKind {
         learned == .skip ? .smallestPC : .gaussian
     }
 
-    /// The default k (SPEC §1): 2 when the planted model is `normalized` and the formulation is not
+    /// The default k (docs/science.md §1): 2 when the planted model is `normalized` and the formulation is not
     /// `relaxed`, else 1. `formulation` is nil for the isometry conditions.
     public static func defaultK(planted: PlantedModel, formulation: Formulation?) -> Int {
         planted == .normalized && formulation != nil && formulation != .relaxed ? 2 : 1
@@ -62,7 +62,7 @@ public struct CellDataSpec: Hashable, Codable, Sendable {
         return nil
     }
 
-    /// The canonical identity of this sample's random streams (SPEC §7): experiment seed, the data
+    /// The canonical identity of this sample's random streams (docs/science.md §7): experiment seed, the data
     /// parameters that define X, W*, the test set and the pattern directions (planted model, design,
     /// planted weights, k), n, d and the sample index.
     ///

@@ -2,7 +2,7 @@ import LinearAlgebra
 import ModelKinds
 import RandomStreams
 
-/// The data of one cell sample (SPEC §1): training set, planted weights, test set and patterns.
+/// The data of one cell sample (docs/science.md §1): training set, planted weights, test set and patterns.
 public struct CellSample: Sendable {
     public let spec: CellDataSpec
     /// n×d design.

@@ -1,4 +1,4 @@
-/// How the design matrix X is drawn (SPEC §1, manifest key `data:`).
+/// How the design matrix X is drawn (docs/science.md §1, manifest key `data:`).
 public enum DesignMatrixKind: String, Codable, CaseIterable, Sendable {
     /// X = G/√n, G with i.i.d. N(0, 1) entries.
     case gaussian
@@ -10,7 +10,7 @@ public enum DesignMatrixKind: String, Codable, CaseIterable, Sendable {
     case whitenedCubic = "whitened-cubic"
 }
 
-/// How the planted weights W* (d×k, unit-norm columns) are drawn (SPEC §1, `planted_weights:`).
+/// How the planted weights W* (d×k, unit-norm columns) are drawn (docs/science.md §1, `planted_weights:`).
 public enum PlantedWeightsKind: String, Codable, CaseIterable, Sendable {
     /// i.i.d. N(0, 1), columns normalised.
     case gaussian
@@ -22,7 +22,7 @@ public enum PlantedWeightsKind: String, Codable, CaseIterable, Sendable {
     case oppositePair = "opposite-pair"
 }
 
-/// Which arrangement-pattern budget to draw (SPEC §1): p̂ = max(n, 50) directions for the
+/// Which arrangement-pattern budget to draw (docs/science.md §1): p̂ = max(n, 50) directions for the
 /// learners, p̂ = max(2n, 50) for the isometry conditions.
 public enum PatternBudget: String, Codable, Sendable {
     case learner

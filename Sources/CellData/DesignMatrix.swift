@@ -1,7 +1,7 @@
 import LinearAlgebra
 import RandomStreams
 
-/// Draws design matrices X (SPEC §1).
+/// Draws design matrices X (docs/science.md §1).
 public enum DesignMatrix {
     /// Draws an n×d design of `kind`. Entries are drawn row by row (as NumPy's `randn(n, d)` fills).
     public static func draw(_ kind: DesignMatrixKind, n: Int, d: Int, from source: VariateSource) throws -> Matrix {

@@ -1,7 +1,7 @@
 import LinearAlgebra
 import ModelKinds
 
-/// Labels of the planted model (SPEC §1), without noise.
+/// Labels of the planted model (docs/science.md §1), without noise.
 public enum Labels {
     /// The smallest ‖relu(X wⱼ)‖ a `normalized` planted neuron may have before the data are redrawn.
     public static let minimumNormalizedNorm = 1e-10

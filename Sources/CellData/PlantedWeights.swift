@@ -1,7 +1,7 @@
 import LinearAlgebra
 import RandomStreams
 
-/// Draws the planted weights W* (d×k, unit-norm columns; SPEC §1).
+/// Draws the planted weights W* (d×k, unit-norm columns; docs/science.md §1).
 public enum PlantedWeights {
     public static func draw(_ kind: PlantedWeightsKind, x: Matrix, k: Int, from source: VariateSource) throws -> Matrix {
         let d = x.cols

@@ -1,7 +1,7 @@
 import LinearAlgebra
 import ModelKinds
 
-/// One of the nine convex programs of SPEC §2: a learned model (plain/skip/normalized), a
+/// One of the nine convex programs of docs/science.md §2: a learned model (plain/skip/normalized), a
 /// formulation (exact/relaxed/approx), the data `X`, `y` and the arrangement patterns.
 ///
 /// The program is only described here; `InteriorPointSolver` solves it.
@@ -19,7 +19,7 @@ public struct GroupNormProgram: Sendable {
     /// The p arrangement patterns, each of length n (`true` = row active), in the program's order.
     public let patterns: [[Bool]]
 
-    /// Singular values of DᵢX at or below this are dropped for the normalized bases (SPEC §2).
+    /// Singular values of DᵢX at or below this are dropped for the normalized bases (docs/science.md §2).
     public static let normalizedRankThreshold = 1e-12
 
     /// Checks shapes and values.

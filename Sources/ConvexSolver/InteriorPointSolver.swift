@@ -2,7 +2,7 @@ import Foundation
 import LinearAlgebra
 import ModelKinds
 
-/// Primal–dual interior-point solver for the group-norm programs of SPEC §2.
+/// Primal–dual interior-point solver for the group-norm programs of docs/science.md §2.
 ///
 /// The program is put in conic form `min ½xᵀPx + cᵀx s.t. Ax = b, Gx + s = h, s ∈ K` (`ProgramBlocks`;
 /// P ≠ 0 only for approx, 2I on its residual variables) and

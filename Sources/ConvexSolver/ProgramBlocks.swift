@@ -211,7 +211,7 @@ struct ProgramBlocks {
     }
 
     /// Tᵢ = VᵢΣᵢ⁻¹ from the thin SVD of DᵢX restricted to its active rows (the zero rows change nothing),
-    /// keeping singular values above the threshold of SPEC §2. Well-conditioned blocks (κ² ≤ 1e4) take the
+    /// keeping singular values above the threshold of docs/science.md §2. Well-conditioned blocks (κ² ≤ 1e4) take the
     /// eigendecomposition of their d×d Gram matrix instead (σ² = λ, the same V): a few times cheaper, and
     /// its error, ε·κ² ≤ 1e−12 relative, is far below what the solve resolves.
     static func normalizedMap(X: Matrix, active: [Int]) throws -> ([Double], Int) {

@@ -1,4 +1,4 @@
-/// The weights of a solution, in the program's own coordinates (SPEC §2).
+/// The weights of a solution, in the program's own coordinates (docs/science.md §2).
 public struct SolutionBlocks: Sendable, Equatable {
     /// The skip weight w₀ (d entries); nil unless the model is `skip`.
     public var w0: [Double]?
@@ -9,7 +9,7 @@ public struct SolutionBlocks: Sendable, Equatable {
     /// relaxed: wᵢ for each pattern i; exact/approx: nil.
     public var w: [[Double]]?
     /// normalized only: the maps Tᵢ = VᵢΣᵢ⁻¹ (d×rᵢ, column-major) that turn a block into the
-    /// first-layer weight ūᵢ = Tᵢuᵢ of SPEC §2's read-out; empty for plain/skip.
+    /// first-layer weight ūᵢ = Tᵢuᵢ of docs/science.md §2's read-out; empty for plain/skip.
     public var firstLayerMaps: [[Double]]
 }
 
@@ -31,7 +31,7 @@ public struct SolverResiduals: Sendable, Equatable, Codable {
 public struct SolverResult: Sendable {
     /// How the solve ended.
     public var status: SolverStatus
-    /// The program's objective at the returned weights (SPEC §2 form, approx including β).
+    /// The program's objective at the returned weights (docs/science.md §2 form, approx including β).
     public var objective: Double
     /// The dual objective (same scale as `objective`).
     public var dualObjective: Double

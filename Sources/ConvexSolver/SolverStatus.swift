@@ -7,7 +7,7 @@ public enum SolverStatus: String, Codable, Sendable, CaseIterable {
     case solved
     /// A certificate (Farkas ray) proves that no weights reproduce `y` under the constraints.
     case primalInfeasible
-    /// A ray proves the objective is unbounded below. The group-norm programs of SPEC §2 have an
+    /// A ray proves the objective is unbounded below. The group-norm programs of docs/science.md §2 have an
     /// objective bounded below by 0, so a correct solve never ends here; the status exists because
     /// the homogeneous embedding can detect it in general and would report it rather than hide it.
     case dualInfeasible

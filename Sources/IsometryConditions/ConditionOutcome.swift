@@ -1,4 +1,4 @@
-/// Whether a neural isometry condition holds for one sample, and by how much (SPEC §5).
+/// Whether a neural isometry condition holds for one sample, and by how much (docs/science.md §5).
 public struct ConditionOutcome: Sendable, Equatable {
     /// The verdict.
     public let holds: Bool
@@ -19,7 +19,7 @@ public struct ConditionOutcome: Sendable, Equatable {
 /// Numerical thresholds of the conditions, explicit and in one place.
 public struct ConditionTolerances: Sendable, Equatable {
     /// Singular values ≤ this (absolute) count as zero in every pseudo-inverse and in the thin SVDs
-    /// DᵢX = UᵢΣᵢVᵢᵀ (SPEC §2's 1e−12 cut for Uᵢ).
+    /// DᵢX = UᵢΣᵢVᵢᵀ (docs/science.md §2's 1e−12 cut for Uᵢ).
     public var rank: Double
     /// The strict inequalities `‖·‖ < 1` of nic-linear, nnic-1, nnic-k and nnic-norm are decided as
     /// `‖·‖ < 1 − strictMargin`: a left-hand side within round-off of 1 is a tie, and a tie does not
@@ -27,7 +27,7 @@ public struct ConditionTolerances: Sendable, Equatable {
     /// pattern equals ‖w*‖ = 1 exactly when X has full column rank (the ReLU neuron on the all-ones
     /// pattern is a linear neuron, as costly as the skip path, so recovery is not unique).
     public var strictMargin: Double
-    /// irrepresentable-norm holds when every ‖Uᵢᵀλ‖ < 1 + irrepresentableSlack (SPEC §5: 1e−10).
+    /// irrepresentable-norm holds when every ‖Uᵢᵀλ‖ < 1 + irrepresentableSlack (docs/science.md §5: 1e−10).
     public var irrepresentableSlack: Double
 
     /// The defaults: rank cut 1e−12, strict margin 1e−10, irrepresentable slack 1e−10.

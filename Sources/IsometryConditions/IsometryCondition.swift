@@ -1,7 +1,7 @@
 import LinearAlgebra
 import ModelKinds
 
-/// The neural isometry conditions of SPEC §5. Raw values are the manifest names (`condition:`).
+/// The neural isometry conditions of docs/science.md §5. Raw values are the manifest names (`condition:`).
 extension IsometryCondition {
     /// Evaluates this condition for one sample.
     ///
@@ -10,7 +10,7 @@ extension IsometryCondition {
     ///   - patterns: the arrangement patterns hᵢ (each n entries; `true` = 1).
     ///   - plantedPatterns: for each planted neuron j, the index in `patterns` of the pattern
     ///     1[X wⱼ ≥ 0] it produced (ignored by nic-linear).
-    ///   - plantedWeights: the planted columns wⱼ* of W* (each d entries, unit norm per SPEC §1).
+    ///   - plantedWeights: the planted columns wⱼ* of W* (each d entries, unit norm per docs/science.md §1).
     /// - Throws: `ConditionError` on inconsistent inputs (nnic-1 needs exactly one planted neuron),
     ///   `LinearAlgebraError` if an SVD fails.
     public func evaluate(x: Matrix, patterns: [[Bool]], plantedPatterns: [Int], plantedWeights: [[Double]],

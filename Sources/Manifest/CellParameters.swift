@@ -1,10 +1,10 @@
 import CellData
 import ModelKinds
 
-/// What one cell computes (SPEC §1–§5), apart from n, d and the sample index.
+/// What one cell computes (docs/science.md §1–§5), apart from n, d and the sample index.
 ///
 /// Exactly one of `formulation` (with `learned`) and `condition` is set. `plantedWeights` and `k` are
-/// nil when the manifest leaves them to their SPEC §1 defaults and a sweep can still change those
+/// nil when the manifest leaves them to their docs/science.md §1 defaults and a sweep can still change those
 /// defaults; every panel has them resolved.
 public struct CellParameters: Codable, Hashable, Sendable {
     /// The model that generates the labels.
@@ -17,9 +17,9 @@ public struct CellParameters: Codable, Hashable, Sendable {
     public var condition: IsometryCondition?
     /// The design matrix kind (default gaussian).
     public var data: DesignMatrixKind
-    /// The planted weights kind; nil = the SPEC §1 default.
+    /// The planted weights kind; nil = the docs/science.md §1 default.
     public var plantedWeights: PlantedWeightsKind?
-    /// Number of planted neurons; nil = the SPEC §1 default.
+    /// Number of planted neurons; nil = the docs/science.md §1 default.
     public var k: Int?
     /// Label noise σ (default 0).
     public var sigma: Double
@@ -48,23 +48,23 @@ public struct CellParameters: Codable, Hashable, Sendable {
         self.training = training
     }
 
-    /// The default β of the approx programs (SPEC §2).
+    /// The default β of the approx programs (docs/science.md §2).
     public static let defaultBeta = 1e-6
 
     /// The learned model, or the one the condition speaks about.
     public var effectiveLearned: LearnedModel? { learned ?? condition?.learned }
 
-    /// `plantedWeights`, or its SPEC §1 default (`smallest-pc` for a skip learner, else gaussian).
+    /// `plantedWeights`, or its docs/science.md §1 default (`smallest-pc` for a skip learner, else gaussian).
     public var resolvedPlantedWeights: PlantedWeightsKind {
         plantedWeights ?? CellDataSpec.defaultPlantedWeights(learned: effectiveLearned ?? .plain)
     }
 
-    /// `k`, or its SPEC §1 default (2 for a normalized planted model unless relaxed, else 1).
+    /// `k`, or its docs/science.md §1 default (2 for a normalized planted model unless relaxed, else 1).
     public var resolvedK: Int {
         k ?? CellDataSpec.defaultK(planted: planted, formulation: formulation)
     }
 
-    /// The data of one cell sample with these parameters (SPEC §1, §7); the pattern budget is the
+    /// The data of one cell sample with these parameters (docs/science.md §1, §7); the pattern budget is the
     /// conditions' when `condition` is set.
     public func dataSpec(n: Int, d: Int, sample: Int) -> CellDataSpec {
         CellDataSpec(planted: planted, design: data, plantedWeights: resolvedPlantedWeights, k: resolvedK, sigma: sigma,

@@ -36,7 +36,7 @@ public struct Grid: Codable, Equatable, Sendable {
     /// Samples per cell (≥ 1).
     public var samples: Int
 
-    /// The SPEC §6 default: n ∈ {10, 20, …, 400}, d ∈ {10, 20, …, 100}, 10 samples.
+    /// The docs/science.md §6 default: n ∈ {10, 20, …, 400}, d ∈ {10, 20, …, 100}, 10 samples.
     public init(n: [Int] = Array(stride(from: 10, through: 400, by: 10)),
                 d: [Int] = Array(stride(from: 10, through: 100, by: 10)), samples: Int = 10) {
         self.n = n

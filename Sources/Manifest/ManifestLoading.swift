@@ -2,7 +2,7 @@ import Foundation
 
 extension ExperimentManifest {
     /// Loads a manifest file: parses it, applies the `--set` overrides in order, validates everything
-    /// (every panel of the sweep included), resolves the SPEC §1 defaults that no sweep can change,
+    /// (every panel of the sweep included), resolves the docs/science.md §1 defaults that no sweep can change,
     /// and applies the scale profile to the grid. The manifest's name is the file stem.
     ///
     /// - Throws: `ManifestError` (`FILE:LINE:COL: message`) for the first problem found.
@@ -47,7 +47,7 @@ extension ExperimentManifest {
         return manifest
     }
 
-    /// Fills `plantedWeights` and `k` of the base cell with their SPEC §1 defaults, unless a sweep axis
+    /// Fills `plantedWeights` and `k` of the base cell with their docs/science.md §1 defaults, unless a sweep axis
     /// can change the default (then every panel resolves its own).
     mutating func resolveUnsweptDefaults() {
         let swept = Set(sweep?.axes.map(\.key) ?? [])

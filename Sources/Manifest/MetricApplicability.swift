@@ -1,7 +1,7 @@
 import ModelKinds
 
 extension Metric {
-    /// Why this metric cannot be computed for `cell`, or nil when it can (SPEC §4, §5).
+    /// Why this metric cannot be computed for `cell`, or nil when it can (docs/science.md §4, §5).
     public func inapplicability(to cell: CellParameters) -> String? {
         if let condition = cell.condition {
             switch self {

@@ -1,6 +1,6 @@
 import ModelKinds
 
-/// What a heatmap shows: the per-cell mean over samples of one metric (SPEC §4, §5).
+/// What a heatmap shows: the per-cell mean over samples of one metric (docs/science.md §4, §5).
 public enum Metric: String, Codable, CaseIterable, Sendable {
     /// 1 when the planted model is recovered (convex formulations).
     case recovery

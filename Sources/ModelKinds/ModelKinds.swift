@@ -1,7 +1,7 @@
 /// The vocabulary shared by data generation, the solver, training and file formats.
 /// Raw values are the names used in manifests, JSON and on the command line.
 
-/// The network the learner fits (SPEC §2, §3).
+/// The network the learner fits (docs/science.md §2, §3).
 public enum LearnedModel: String, Codable, CaseIterable, Sendable {
     /// Two-layer ReLU network.
     case plain
@@ -11,7 +11,7 @@ public enum LearnedModel: String, Codable, CaseIterable, Sendable {
     case normalized
 }
 
-/// The model that generates the labels (SPEC §1).
+/// The model that generates the labels (docs/science.md §1).
 public enum PlantedModel: String, Codable, CaseIterable, Sendable {
     /// y = X W* 1.
     case linear
@@ -21,7 +21,7 @@ public enum PlantedModel: String, Codable, CaseIterable, Sendable {
     case normalized
 }
 
-/// How the learner is fitted (SPEC §2, §3).
+/// How the learner is fitted (docs/science.md §2, §3).
 public enum Formulation: String, Codable, CaseIterable, Sendable {
     /// Convex program with cone constraints (exact reformulation).
     case exact
@@ -36,7 +36,7 @@ public enum Formulation: String, Codable, CaseIterable, Sendable {
     public var isConvex: Bool { self != .gd }
 }
 
-/// The neural isometry conditions (SPEC §5). Raw values are the manifest names (`condition:`).
+/// The neural isometry conditions (docs/science.md §5). Raw values are the manifest names (`condition:`).
 /// The `IsometryConditions` module evaluates them.
 public enum IsometryCondition: String, Codable, CaseIterable, Sendable {
     /// Skip network, planted linear.
@@ -69,7 +69,7 @@ public enum IsometryCondition: String, Codable, CaseIterable, Sendable {
     }
 }
 
-/// Hidden-layer activation of non-convex training (SPEC §3); `Training` computes them exactly as
+/// Hidden-layer activation of non-convex training (docs/science.md §3); `Training` computes them exactly as
 /// PyTorch's modules of the same name.
 public enum Activation: String, Codable, CaseIterable, Sendable {
     /// `max(x, 0)`.
@@ -84,7 +84,7 @@ public enum Activation: String, Codable, CaseIterable, Sendable {
     case gelu
 }
 
-/// Which optimiser state the trainer keeps between steps (SPEC §3).
+/// Which optimiser state the trainer keeps between steps (docs/science.md §3).
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
     /// A fresh AdamW every step, as the reference code does: every step is Adam's first step.
     case adamwFresh = "adamw-fresh"
@@ -92,7 +92,7 @@ public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
     case adamw
 }
 
-/// Settings of non-convex training (SPEC §3), as manifests write them and cells carry them.
+/// Settings of non-convex training (docs/science.md §3), as manifests write them and cells carry them.
 public struct TrainingParameters: Codable, Hashable, Sendable {
     /// Full-batch steps (default 400).
     public var epochs: Int

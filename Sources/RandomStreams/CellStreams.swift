@@ -1,6 +1,6 @@
 import Crypto
 
-/// The random streams of one cell sample (SPEC §7).
+/// The random streams of one cell sample (docs/science.md §7).
 ///
 /// The Philox key is the first 128 bits of SHA-256 over a canonical text of
 /// (experiment seed, the data parameters that define the cell, n, d, sample index) — see

@@ -1,7 +1,7 @@
 import Foundation
 import ModelKinds
 
-/// Values and derivatives of the hidden-layer nonlinearities (SPEC §3).
+/// Values and derivatives of the hidden-layer nonlinearities (docs/science.md §3).
 ///
 /// Each case computes exactly what the PyTorch module of the same name computes by default,
 /// and its derivative is PyTorch's backward formula (including the value chosen at kinks):

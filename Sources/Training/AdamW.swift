@@ -1,7 +1,7 @@
 import ModelKinds
 import Foundation
 
-/// AdamW hyper-parameters (SPEC §3 defaults: lr 2e−3, decoupled weight decay 1e−6, PyTorch's
+/// AdamW hyper-parameters (docs/science.md §3 defaults: lr 2e−3, decoupled weight decay 1e−6, PyTorch's
 /// betas and eps).
 public struct AdamWHyperparameters: Sendable, Equatable {
     /// Step size lr (2e−3).
@@ -15,7 +15,7 @@ public struct AdamWHyperparameters: Sendable, Equatable {
     /// Denominator guard ε (1e−8).
     public var epsilon: Double
 
-    /// The SPEC §3 defaults unless overridden.
+    /// The docs/science.md §3 defaults unless overridden.
     public init(learningRate: Double = 2e-3, weightDecay: Double = 1e-6,
                 beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
         self.learningRate = learningRate

@@ -4,7 +4,7 @@ import RandomStreams
 
 extension NetworkParameters {
     /// PyTorch's `nn.Linear` default initialisation, U(−1/√fan_in, 1/√fan_in), drawn from `source`
-    /// (SPEC §3; use the cell's `StreamPurpose.initialization` substream).
+    /// (docs/science.md §3; use the cell's `StreamPurpose.initialization` substream).
     ///
     /// The layers are those of the reference networks, each an `nn.Linear` without bias:
     /// - first layer W₁ (fan_in d),

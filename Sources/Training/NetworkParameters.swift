@@ -1,7 +1,7 @@
 import LinearAlgebra
 import ModelKinds
 
-/// The trainable weights of a two-layer network (SPEC §3). The same type holds a gradient.
+/// The trainable weights of a two-layer network (docs/science.md §3). The same type holds a gradient.
 ///
 /// - plain:      f(X) = act(X W₁) a
 /// - skip:       f(X) = act(X W₁) a + (X w₀) α₀
@@ -55,12 +55,12 @@ public struct NetworkParameters: Sendable, Equatable {
     }
 
     /// The effective linear weight α₀ w₀ of the skip path (nil unless skip): compare it with w*
-    /// for `weight_distance` and `cosine` (SPEC §4).
+    /// for `weight_distance` and `cosine` (docs/science.md §4).
     public var effectiveLinearWeight: [Double]? {
         shape.model == .skip ? skipWeights.map { skipScale * $0 } : nil
     }
 
-    /// `other_norm` (SPEC §4): ‖W₁ diag(c)‖_F with c = a, or c = a ⊙ γ for normalized,
+    /// `other_norm` (docs/science.md §4): ‖W₁ diag(c)‖_F with c = a, or c = a ⊙ γ for normalized,
     /// i.e. sqrt(Σᵢ cᵢ² ‖W₁ᵢ‖²). The skip path is not included.
     public var otherNorm: Double {
         let d = shape.inputDimension

@@ -1,6 +1,6 @@
 import ModelKinds
 
-/// The architecture of a two-layer network without biases (SPEC §3): which model, the input
+/// The architecture of a two-layer network without biases (docs/science.md §3): which model, the input
 /// dimension d and the number m of hidden neurons.
 public struct NetworkShape: Sendable, Equatable {
     /// plain, skip or normalized.

@@ -3,7 +3,7 @@ import LinearAlgebra
 import ModelKinds
 import RandomStreams
 
-/// What to train and how (SPEC §3). Defaults are the SPEC's.
+/// What to train and how (docs/science.md §3). Defaults are those of docs/science.md §3.
 public struct TrainingSettings: Sendable, Equatable {
     /// plain, skip or normalized.
     public var model: LearnedModel
@@ -18,7 +18,7 @@ public struct TrainingSettings: Sendable, Equatable {
     /// lr 2e−3, weight decay 1e−6, betas (0.9, 0.999), eps 1e−8 by default.
     public var hyperparameters: AdamWHyperparameters
 
-    /// Settings for `model`; everything else defaults to SPEC §3.
+    /// Settings for `model`; everything else defaults to docs/science.md §3.
     public init(model: LearnedModel, activation: Activation = .relu, width: Int? = nil, epochs: Int = 400,
                 optimizer: OptimizerKind = .adamwFresh, hyperparameters: AdamWHyperparameters = .init()) {
         self.model = model
@@ -35,7 +35,7 @@ public struct TrainingSettings: Sendable, Equatable {
     }
 }
 
-/// What a training run produced (SPEC §4 `gd` metrics are read from it).
+/// What a training run produced (docs/science.md §4 `gd` metrics are read from it).
 public struct TrainingResult: Sendable {
     /// `trainingLoss[t]` = ‖f(X) − y‖² at the weights *before* step t (the loss whose gradient
     /// drives step t, as PyTorch's `loss.item()` in the step loop); `epochs` entries.
@@ -54,7 +54,7 @@ public struct TrainingResult: Sendable {
     public let seconds: Double
 }
 
-/// Full-batch AdamW training of a two-layer network with hand-written gradients (SPEC §3).
+/// Full-batch AdamW training of a two-layer network with hand-written gradients (docs/science.md §3).
 /// Knows nothing of files or manifests.
 ///
 /// Plain and skip networks train on `workers` threads, each owning whole blocks of the hidden

@@ -5,7 +5,7 @@ import ModelKinds
 import RandomStreams
 import Training
 
-/// `neural-recovery-bench training`: wall-clock time of one non-convex training run (SPEC §3) —
+/// `neural-recovery-bench training`: wall-clock time of one non-convex training run (docs/science.md §3) —
 /// skip network, n = 400, d = 100, m = n + 1, 200 epochs of fresh AdamW, test loss every epoch.
 /// Its peer is `bench/training_peer.py` (PyTorch CPU, float32, 2 threads).
 struct TrainingBench: ParsableCommand {

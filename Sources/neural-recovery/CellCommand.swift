@@ -11,7 +11,7 @@ struct CellCommand: ParsableCommand {
         commandName: "cell",
         abstract: "Compute one cell sample (data, then a convex program, training or a condition) and print its record as JSON.",
         discussion: """
-        The record holds the status and every metric of SPEC §4 that applies (recovery, weight_distance, test_distance, test_error, other_norm, cosine, holds, objective, iterations, seconds); metrics that do not apply are absent, never 0. Training cells also carry the loss curves. Give either --formulation (exact, relaxed, approx or gd) or --condition.
+        The record holds the status and every metric of docs/science.md §4 that applies (recovery, weight_distance, test_distance, test_error, other_norm, cosine, holds, objective, iterations, seconds); metrics that do not apply are absent, never 0. Training cells also carry the loss curves. Give either --formulation (exact, relaxed, approx or gd) or --condition.
 
         Examples:
           neural-recovery cell --planted linear --learned skip \\

@@ -36,7 +36,7 @@ struct CellDataOptions: ParsableArguments {
     @Option(help: "Pattern budget: learner (max(n, 50) directions) or condition (max(2n, 50)).")
     var patternBudget: PatternBudget = .learner
 
-    /// The data spec, with SPEC §1's defaults for k and the planted weights.
+    /// The data spec, with docs/science.md §1's defaults for k and the planted weights.
     func spec(formulation: Formulation?, budget: PatternBudget? = nil) -> CellDataSpec {
         CellDataSpec(
             planted: planted, design: data,

@@ -10,7 +10,7 @@ struct NeuralRecovery: ParsableCommand {
         commandName: "neural-recovery",
         abstract: "Reproduce the phase-transition experiments of 'Overparameterized ReLU Neural Networks Learn the Simplest Model'.",
         discussion: """
-        Each figure of the paper is a grid of cells (n samples × d features). A cell sample draws data (SPEC §1), fits a learner (a convex program of SPEC §2 or gradient training, SPEC §3) or checks an isometry condition (SPEC §5), and records metrics (SPEC §4). Manifests under experiments/ declare the figures; `run` computes only the cells missing from the cache and renders SVG and CSV under outputs/.
+        Each figure of the paper is a grid of cells (n samples × d features). A cell sample draws data (docs/science.md §1), fits a learner (a convex program of docs/science.md §2 or gradient training, docs/science.md §3) or checks an isometry condition (docs/science.md §5), and records metrics (docs/science.md §4). Manifests under experiments/ declare the figures; `run` computes only the cells missing from the cache and renders SVG and CSV under outputs/.
 
         Typical session:
           neural-recovery plan --scale smoke

@@ -13,9 +13,9 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Print (or write as JSON) the data of one cell sample: X, y, W*, patterns, test set.",
         discussion: """
-        A cell sample is fixed by the planted model, the data parameters, n, d, the sample index and the experiment seed (SPEC §1, §7): the same flags always give the same numbers, bit for bit, on any machine and in any order.
+        A cell sample is fixed by the planted model, the data parameters, n, d, the sample index and the experiment seed (docs/science.md §1, §7): the same flags always give the same numbers, bit for bit, on any machine and in any order.
 
-        Defaults follow SPEC §1: --planted-weights is smallest-pc when --learned is skip, else gaussian; --k is 2 when --planted is normalized and --formulation is not relaxed, else 1.
+        Defaults follow docs/science.md §1: --planted-weights is smallest-pc when --learned is skip, else gaussian; --k is 2 when --planted is normalized and --formulation is not relaxed, else 1.
 
         --json writes the instance schema `neural-recovery-instance/1` (docs/instance-format.md) with an extra `sample` object (planted pattern indices, all-ones decision, test set), so that `neural-recovery solve` can read it back; examples/instances/ holds six small instance files of that schema.
 

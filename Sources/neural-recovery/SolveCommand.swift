@@ -10,11 +10,11 @@ import ModelKinds
 struct SolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solve",
-        abstract: "Solve the convex program of an instance file (SPEC §2) with the interior-point solver.",
+        abstract: "Solve the convex program of an instance file (docs/science.md §2) with the interior-point solver.",
         discussion: """
         INSTANCE.json is a `neural-recovery-instance/1` file (schema: docs/instance-format.md), written by \
         `neural-recovery sample --json` or one of the examples in examples/instances/. Its `model` and \
-        `formulation` select one of the nine programs of SPEC §2; `beta` is used by approx.
+        `formulation` select one of the nine programs of docs/science.md §2; `beta` is used by approx.
 
         Prints the status (solved, primalInfeasible, dualInfeasible, maxIterations, numericalError), \
         the objective, the iteration count, the residuals and the wall-clock seconds. A status other \

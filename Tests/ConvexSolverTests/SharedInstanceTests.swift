@@ -34,7 +34,7 @@ import Testing
         #expect(Check.coneViolation(program, result.solution) <= 1e-9, "\(name): cone violation")
         #expect(result.residuals.coneViolation <= 1e-9)
 
-        // SPEC §4 recovery verdict for skip: w₀ ≈ w* and every other weight ≈ 0 (max-abs 1e−4).
+        // docs/science.md §4 recovery verdict for skip: w₀ ≈ w* and every other weight ≈ 0 (max-abs 1e−4).
         if program.model == .skip, let recovered = instance.reference?.recovered {
             let w0 = try #require(result.solution.w0)
             let planted = try #require(instance.planted.first)

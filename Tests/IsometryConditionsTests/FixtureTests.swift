@@ -4,7 +4,7 @@ import IsometryConditions
 import LinearAlgebra
 import Testing
 
-/// A fixture written by tools/make_condition_fixtures.py (NumPy, the SPEC §5 formulas literally).
+/// A fixture written by tools/make_condition_fixtures.py (NumPy, the docs/science.md §5 formulas literally).
 struct ConditionFixture: Decodable {
     struct Verdict: Decodable {
         let largest: Double

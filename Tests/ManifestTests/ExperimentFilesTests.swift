@@ -41,7 +41,7 @@ import Testing
         #expect(panels.map(\.cell.sigma) == [0, 0.05, 0.1, 0.2])
         for panel in panels {
             #expect(panel.cell.learned == .skip && panel.cell.formulation == .relaxed && panel.cell.planted == .linear)
-            // SPEC §1 defaults: smallest-pc for a skip learner, k = 1.
+            // docs/science.md §1 defaults: smallest-pc for a skip learner, k = 1.
             #expect(panel.cell.plantedWeights == .smallestPC)
             #expect(panel.cell.k == 1)
         }

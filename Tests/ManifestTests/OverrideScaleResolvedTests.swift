@@ -110,7 +110,7 @@ import Testing
         let manifest = try loadExperiment("fig25", overrides: ["cell.sigma=0.1", "cell.training.width=7"])
         let yaml = manifest.resolvedYAML()
         #expect(yaml.contains("\n  sigma: 0.1\n"))
-        #expect(yaml.contains("\n  k: 2\n"))                         // SPEC §1 default, resolved
+        #expect(yaml.contains("\n  k: 2\n"))                         // docs/science.md §1 default, resolved
         #expect(yaml.contains("\n  planted_weights: gaussian\n"))
         #expect(yaml.contains("\n  seed: 97006855\n"))
         #expect(yaml.contains("\n    optimizer: adamw-fresh\n"))

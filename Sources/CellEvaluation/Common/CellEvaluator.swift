@@ -10,13 +10,13 @@ public struct CellEvaluationError: Error, CustomStringConvertible, Equatable {
     public var description: String { message }
 }
 
-/// Computes one cell sample: `CellSpec` → `CellResult` (SPEC §1–§5).
+/// Computes one cell sample: `CellSpec` → `CellResult` (docs/science.md §1–§5).
 public enum CellEvaluator {
     /// Evaluates `spec`. Normalized cells with n < d return `notComputed` without work.
     public static func evaluate(_ spec: CellSpec) throws -> CellResult {
         if spec.isBlankByDefinition {
             return CellResult(status: CellResult.notComputedStatus,
-                              note: "normalized cells with n < d are not computed (SPEC §2)")
+                              note: "normalized cells with n < d are not computed (docs/science.md §2)")
         }
         let sample: CellSample
         do { sample = try CellSample.generate(spec.data) } catch let error as CellDataError {

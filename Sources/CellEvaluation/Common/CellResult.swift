@@ -1,5 +1,5 @@
 /// The record of one cell sample: what the solver, trainer or condition did, and every metric of
-/// SPEC §4 that applies. A metric that does not apply (or would be meaningless, e.g. after a
+/// docs/science.md §4 that applies. A metric that does not apply (or would be meaningless, e.g. after a
 /// failed solve) is absent — never 0.
 public struct CellResult: Codable, Equatable, Sendable {
     /// `solved`, `primalInfeasible`, `dualInfeasible`, `maxIterations`, `numericalError` (convex);

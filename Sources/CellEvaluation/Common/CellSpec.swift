@@ -8,11 +8,11 @@ import ModelKinds
 public struct CellSpec: Codable, Hashable, Sendable {
     /// The kind of computation.
     public enum Kind: String, Codable, Sendable {
-        /// A convex program of SPEC §2.
+        /// A convex program of docs/science.md §2.
         case convex
-        /// Non-convex training, SPEC §3.
+        /// Non-convex training, docs/science.md §3.
         case training
-        /// A neural isometry condition, SPEC §5.
+        /// A neural isometry condition, docs/science.md §5.
         case condition
     }
 
@@ -28,7 +28,7 @@ public struct CellSpec: Codable, Hashable, Sendable {
     public var training: TrainingParameters?
     /// Condition name (condition only): nic-linear, nnic-1, nnic-k, nnic-norm, irrepresentable-norm.
     public var condition: String?
-    /// Max-abs tolerance of the recovery metric (SPEC §4, default 1e−4).
+    /// Max-abs tolerance of the recovery metric (docs/science.md §4, default 1e−4).
     public var recoveryTolerance: Double
 
     /// A convex cell.

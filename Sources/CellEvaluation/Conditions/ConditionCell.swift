@@ -3,7 +3,7 @@ import Foundation
 import IsometryConditions
 import ModelKinds
 
-/// An isometry-condition cell (SPEC §5): `holds` (1 or 0) and the largest left-hand side.
+/// An isometry-condition cell (docs/science.md §5): `holds` (1 or 0) and the largest left-hand side.
 enum ConditionCell {
     static func evaluate(_ spec: CellSpec, sample: CellSample) throws -> CellResult {
         guard let name = spec.condition, let condition = IsometryCondition(rawValue: name) else {

@@ -3,7 +3,7 @@ import ConvexSolver
 import LinearAlgebra
 import ModelKinds
 
-/// A convex cell (SPEC §2, §4): solves the program of the sample and computes the metrics.
+/// A convex cell (docs/science.md §2, §4): solves the program of the sample and computes the metrics.
 /// A status other than `solved` is recorded with no solution metrics.
 enum ConvexCell {
     static func evaluate(_ spec: CellSpec, sample: CellSample) throws -> CellResult {
@@ -34,7 +34,7 @@ enum ConvexCell {
     }
 }
 
-/// The network a convex solution defines (SPEC §2, "Network read-out").
+/// The network a convex solution defines (docs/science.md §2, "Network read-out").
 struct ConvexReadout {
     let model: LearnedModel
     let formulation: Formulation
@@ -59,7 +59,7 @@ struct ConvexReadout {
         return out
     }
 
-    /// ŷ(X) of SPEC §2.
+    /// ŷ(X) of docs/science.md §2.
     func predict(_ x: Matrix) -> [Double] {
         let n = x.rows, d = x.cols
         var y = [Double](repeating: 0, count: n)
@@ -88,7 +88,7 @@ struct ConvexReadout {
     }
 }
 
-/// Compares a solution with the planted model (SPEC §4: recovery, weight_distance, cosine).
+/// Compares a solution with the planted model (docs/science.md §4: recovery, weight_distance, cosine).
 struct PlantedComparison {
     let spec: CellSpec
     let sample: CellSample

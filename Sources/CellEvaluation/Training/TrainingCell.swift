@@ -3,7 +3,7 @@ import ModelKinds
 import RandomStreams
 import Training
 
-/// A `gd` cell (SPEC §3, §4): trains the network on the sample and reports test_error,
+/// A `gd` cell (docs/science.md §3, §4): trains the network on the sample and reports test_error,
 /// other_norm and, for skip, ‖α₀w₀ − w*‖ and cos(α₀w₀, w*).
 enum TrainingCell {
     static func evaluate(_ spec: CellSpec, sample: CellSample) throws -> CellResult {
