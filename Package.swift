@@ -15,6 +15,8 @@ let package = Package(
     targets: [
         // System libraries: CBLAS (OpenBLAS) and LAPACKE, from Debian's libopenblas-dev and liblapacke-dev.
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        // System library: GLPK's simplex (Debian's libglpk-dev), for the all-ones reachability LP.
+        .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
         // Dense column-major matrices and thin wrappers over BLAS-3 and LAPACK.
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         // Names shared by every layer: learned/planted model, formulation.
@@ -22,7 +24,7 @@ let package = Package(
         // Counter-based random streams (Philox4x64-10) keyed per cell sample.
         .target(name: "RandomStreams", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // SPEC §1: the data of one cell sample.
-        .target(name: "CellData", dependencies: ["LinearAlgebra", "RandomStreams", "ModelKinds"]),
+        .target(name: "CellData", dependencies: ["CGLPK", "LinearAlgebra", "RandomStreams", "ModelKinds"]),
         // SPEC §2: the group-norm convex programs and their interior-point solver.
         .target(name: "ConvexSolver", dependencies: ["LinearAlgebra", "ModelKinds"]),
         // SPEC §3: non-convex training with hand-written gradients.
@@ -67,7 +69,8 @@ let package = Package(
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CellDataTests", dependencies: ["CellData", "LinearAlgebra", "RandomStreams", "ModelKinds"]),
+        .testTarget(name: "CellDataTests", dependencies: ["CellData", "LinearAlgebra", "RandomStreams", "ModelKinds"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "ConvexSolverTests", dependencies: ["ConvexSolver", "InstanceFormat", "LinearAlgebra", "ModelKinds"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "RandomStreams", "ModelKinds"], resources: [.copy("Fixtures")]),
