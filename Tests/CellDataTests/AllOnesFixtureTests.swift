@@ -11,7 +11,7 @@ func cellDataFixture<T: Decodable>(_ name: String, as type: T.Type) throws -> T 
 }
 
 /// The evidence re-checked independently of `AllOnesReachability`'s own checks: a direction with
-/// X u ≥ 0 (to 1e−12 relative) and X u ≠ 0, or λ > 0 with ‖Xᵀλ‖ ≤ 1e−10 ‖λ‖.
+/// X u ≥ 0 (to 1e−12 relative) and X u ≠ 0, or λ > 0 with ‖Xᵀλ‖ < min λ·σ_min(X)/2.
 func evidenceHolds(_ evidence: AllOnesReachability.Evidence, for x: Matrix) -> Bool {
     switch evidence {
     case .rankDeficient(let rank):
@@ -21,7 +21,12 @@ func evidenceHolds(_ evidence: AllOnesReachability.Evidence, for x: Matrix) -> B
         let size = Vector.maxAbs(xu)
         return size > 0 && xu.allSatisfy { $0 >= -1e-12 * size }
     case .positiveLeftNullVector(let lambda):
-        return lambda.allSatisfy { $0 > 0 } && Vector.norm(x.times(lambda, .transpose)) <= 1e-10 * Vector.norm(lambda)
+        // The proof that no u ≠ 0 has X u ≥ 0: if X u ≥ 0, min λ·‖X u‖ ≤ λᵀX u = (Xᵀλ)ᵀu ≤ ‖Xᵀλ‖‖X u‖/σ_min,
+        // so ‖Xᵀλ‖ < min λ·σ_min forces X u = 0. σ_min here from the eigenvalues of XᵀX (a route
+        // independent of the SVD the code uses), with a factor 2 to spare.
+        guard let smallest = lambda.min(), smallest > 0,
+              let eigen = try? SymmetricEigen(Matrix.gram(x, .transpose)), eigen.values[0] > 0 else { return false }
+        return 2 * Vector.norm(x.times(lambda, .transpose)) < smallest * eigen.values[0].squareRoot()
     }
 }
 

@@ -87,6 +87,7 @@ func wendel(n: Int, d: Int) -> Double {
         let kinds: [DesignMatrixKind] = [.gaussian, .cubic, .whitened, .whitenedCubic]
         let picker = CellStreams(identity: "all-ones-draws").stream(for: .patterns)
         var reachable = 0, unreachable = 0
+        var worstRatio = 0.0
         for t in 0..<draws {
             let d = 10 * (1 + Int(picker.nextUniform() * 10) % 10)
             let n = d + 10 * (Int(picker.nextUniform() * 40) % max(1, (400 - d) / 10 + 1))
@@ -98,9 +99,14 @@ func wendel(n: Int, d: Int) -> Double {
                 continue
             }
             #expect(evidenceHolds(evidence, for: x), "draw \(t) (\(kind), n = \(n), d = \(d)): \(evidence)")
-            if case .positiveLeftNullVector = evidence { unreachable += 1 } else { reachable += 1 }
+            if case .positiveLeftNullVector(let lambda) = evidence {
+                unreachable += 1
+                let sigmaMin = try SymmetricEigen(Matrix.gram(x, .transpose)).values[0].squareRoot()
+                worstRatio = max(worstRatio, Vector.norm(x.times(lambda, .transpose)) / (lambda.min()! * sigmaMin))
+            } else { reachable += 1 }
         }
-        print("all-ones draws: \(draws), reachable \(reachable), unreachable \(unreachable)")
+        // worstRatio: the largest ‖Xᵀλ‖ / (min λ·σ_min) of the λ certificates (a proof needs < 1).
+        print("all-ones draws: \(draws), reachable \(reachable), unreachable \(unreachable), worst λ ratio \(worstRatio)")
         #expect(reachable + unreachable == draws)
         #expect(reachable > 0 && unreachable > 0)
     }
