@@ -75,6 +75,7 @@ bench-training-peer: build
 	.venv-torch/bin/python bench/training_peer.py
 
 fixtures:
+	python3 tools/make_all_ones_fixtures.py
 	python3 tools/make_linalg_fixtures.py
 	python3 tools/make_philox_fixtures.py
 
