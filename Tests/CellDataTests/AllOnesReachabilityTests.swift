@@ -80,6 +80,17 @@ func wendel(n: Int, d: Int) -> Double {
         #expect(evidenceHolds(evidence, for: c.x), "\(evidence)")
     }
 
+    @Test func concurrentDecisionsEqualSerialOnes() throws {
+        // GLPK keeps one environment per thread; each call silences and frees its own thread's.
+        let xs = (0..<24).map { t in
+            Matrix(rows: 40, cols: 20, columnMajor: CellStreams(identity: "concurrent-\(t)").stream(for: .design).normals(800))
+        }
+        let serial = try xs.map { try AllOnesReachability.decide($0) }
+        let results = ConcurrentResults(count: xs.count)
+        DispatchQueue.concurrentPerform(iterations: xs.count) { i in results.set(i, try? AllOnesReachability.decide(xs[i])) }
+        #expect(results.values == serial.map { Optional($0) })
+    }
+
     /// Random designs of every data kind on the paper's grid (n ≥ d, where the question is an LP),
     /// fixed seed; `ALL_ONES_DRAWS` sets the count (`make check-all-ones` runs 10 000).
     @Test func randomDrawsAllDecideWithCheckedCertificates() throws {
@@ -144,4 +155,13 @@ func wendel(n: Int, d: Int) -> Double {
         #expect(abs(wendel(n: 20, d: 10) - 0.5) < 1e-12)
         #expect(wendel(n: 5, d: 10) == 1)
     }
+}
+
+/// Results written by concurrent iterations, one slot each.
+final class ConcurrentResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [AllOnesReachability.Evidence?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: AllOnesReachability.Evidence?) { lock.lock(); slots[i] = value; lock.unlock() }
+    var values: [AllOnesReachability.Evidence?] { lock.lock(); defer { lock.unlock() }; return slots }
 }
