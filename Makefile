@@ -5,22 +5,23 @@
 SWIFT        ?= swift
 CONFIG       ?= release
 BIN          := .build/$(CONFIG)/neural-recovery
-DEBIAN_DEPS  := libopenblas-dev liblapacke-dev
+DEBIAN_DEPS  := libopenblas-dev liblapacke-dev libglpk-dev
 BROWSER_DEPS := chromium chromium-driver
 SCALE        ?= full
 OUTPUTS      ?= outputs
 GALLERY_OUTPUTS ?= outputs
 
-.PHONY: all deps deps-browser build test test-gallery figures bench bench-peer bench-training-peer fixtures clean help
+.PHONY: all deps deps-browser build test check-all-ones test-gallery figures bench bench-peer bench-training-peer fixtures clean help
 
 all: build
 
 help:
 	@echo "make figures        build, then regenerate every figure under outputs/ (SCALE=smoke for a quick look, JOBS=N, OUTPUTS=DIR)"
 	@echo "make test           install dependencies, then run the test suite"
+	@echo "make check-all-ones 10 000 random all-ones reachability decisions, each with a checked certificate (make test runs 300)"
 	@echo "make test-gallery   open outputs/index.html in headless Chromium: images load, links resolve (screenshot outputs/gallery.png; GALLERY_OUTPUTS=DIR for another folder)"
 	@echo "make build          release build of the neural-recovery tool"
-	@echo "make deps           install the Debian packages (OpenBLAS, LAPACKE) when missing"
+	@echo "make deps           install the Debian packages (OpenBLAS, LAPACKE, GLPK) when missing"
 	@echo "make bench          solver and training benchmarks"
 	@echo "make bench-peer     the same instances solved by CVXPY + Clarabel, side by side"
 	@echo "make bench-training-peer   the training benchmark beside PyTorch CPU"
@@ -39,6 +40,11 @@ build: deps
 
 test: deps
 	$(SWIFT) test
+
+# The all-ones reachability decision (GLPK + checked certificates) on 10 000 random designs of
+# every data kind, fixed seed; `make test` runs the first 300 of the same draws.
+check-all-ones: deps
+	ALL_ONES_DRAWS=10000 $(SWIFT) test --filter AllOnesReachabilityTests.randomDrawsAllDecideWithCheckedCertificates
 
 # The gallery in a real browser: every image loads, no console error, every link resolves; a
 # screenshot for a person to look at. Chromium and its driver come from Debian, selenium from PyPI.
@@ -69,6 +75,7 @@ bench-training-peer: build
 	.venv-torch/bin/python bench/training_peer.py
 
 fixtures:
+	python3 tools/make_all_ones_fixtures.py
 	python3 tools/make_linalg_fixtures.py
 	python3 tools/make_philox_fixtures.py
 

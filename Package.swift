@@ -15,29 +15,31 @@ let package = Package(
     targets: [
         // System libraries: CBLAS (OpenBLAS) and LAPACKE, from Debian's libopenblas-dev and liblapacke-dev.
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
+        // System library: GLPK's simplex (Debian's libglpk-dev), for the all-ones reachability LP.
+        .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
         // Dense column-major matrices and thin wrappers over BLAS-3 and LAPACK.
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         // Names shared by every layer: learned/planted model, formulation.
         .target(name: "ModelKinds"),
         // Counter-based random streams (Philox4x64-10) keyed per cell sample.
         .target(name: "RandomStreams", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        // docs/science.md §1: the data of one cell sample.
-        .target(name: "CellData", dependencies: ["LinearAlgebra", "RandomStreams", "ModelKinds"]),
-        // docs/science.md §2: the group-norm convex programs and their interior-point solver.
+        // SPEC §1: the data of one cell sample.
+        .target(name: "CellData", dependencies: ["CGLPK", "LinearAlgebra", "RandomStreams", "ModelKinds"]),
+        // SPEC §2: the group-norm convex programs and their interior-point solver.
         .target(name: "ConvexSolver", dependencies: ["LinearAlgebra", "ModelKinds"]),
-        // docs/science.md §3: non-convex training with hand-written gradients.
+        // SPEC §3: non-convex training with hand-written gradients.
         .target(name: "Training", dependencies: ["LinearAlgebra", "RandomStreams", "ModelKinds"]),
-        // docs/science.md §5: neural isometry conditions.
+        // SPEC §5: neural isometry conditions.
         .target(name: "IsometryConditions", dependencies: ["LinearAlgebra", "ModelKinds"]),
         // Build-time digests of each module's sources (the pipeline's code fingerprints).
         .executableTarget(name: "source-fingerprinter"),
         .plugin(name: "SourceFingerprintPlugin", capability: .buildTool(), dependencies: ["source-fingerprinter"]),
         .target(name: "CodeFingerprint", plugins: ["SourceFingerprintPlugin"]),
-        // docs/science.md §4: what one cell sample computes (CellSpec → CellResult).
+        // SPEC §4: what one cell sample computes (CellSpec → CellResult).
         .target(name: "CellEvaluation", dependencies: ["CellData", "ConvexSolver", "Training", "IsometryConditions", "ModelKinds", "LinearAlgebra", "RandomStreams"]),
         // Content-addressed, crash-safe store of task results.
         .target(name: "TaskCache", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        // SVG heatmaps and CSV of aggregated grids (docs/science.md §6 look).
+        // SVG heatmaps and CSV of aggregated grids (SPEC §6 look).
         .target(name: "Render"),
         // Manifests → panels → content-hashed cell tasks.
         .target(name: "Planning", dependencies: ["Manifest", "CellEvaluation", "CellData", "ModelKinds", "TaskCache", "CodeFingerprint"]),
@@ -67,7 +69,8 @@ let package = Package(
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CellDataTests", dependencies: ["CellData", "LinearAlgebra", "RandomStreams", "ModelKinds"]),
+        .testTarget(name: "CellDataTests", dependencies: ["CellData", "LinearAlgebra", "RandomStreams", "ModelKinds"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "ConvexSolverTests", dependencies: ["ConvexSolver", "InstanceFormat", "LinearAlgebra", "ModelKinds"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "RandomStreams", "ModelKinds"], resources: [.copy("Fixtures")]),

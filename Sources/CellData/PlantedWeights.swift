@@ -11,10 +11,18 @@ public enum PlantedWeights {
             // Row by row, as NumPy's randn(d, k).
             for i in 0..<d { for j in 0..<k { w[i, j] = source.nextNormal() } }
         case .smallestPC:
-            // Full SVD so that n < d gives null-space directions (singular value 0) as well.
-            let svd = try SingularValueDecomposition(x, kind: .full)
+            // Thin SVD (SPEC §1, as the authors' code): the k smallest singular values above the
+            // numerical-rank tolerance (σ_max·max(n, d)·ε). For n < d these are among the n directions
+            // X acts on, never its null space, so the labels are not identically zero.
+            let svd = try SingularValueDecomposition(x, kind: .thin)
+            let tolerance = SingularValueDecomposition.defaultTolerance(
+                singularValues: svd.singularValues, rows: x.rows, cols: d)
+            let rank = svd.rank(tolerance: tolerance)
+            guard k <= rank else {
+                throw CellDataError("planted weights smallest-pc need k ≤ rank X (got k = \(k), rank \(rank))")
+            }
             for j in 0..<k {
-                let row = d - 1 - j
+                let row = rank - 1 - j
                 for i in 0..<d { w[i, j] = svd.vt[row, i] }
             }
         case .firstFeatures:

@@ -63,6 +63,11 @@ public enum GalleryWriter {
                 .joined(separator: " × "))
         }
         parts.append("\(manifest.grid.n.count) × \(manifest.grid.d.count) cells, \(manifest.grid.samples) samples")
+        if cell.learned == .normalized && cell.formulation == .relaxed {
+            // README, "The n = d diagonal": a property of eq. 17, not a solver failure.
+            parts.append("on the diagonal n = d the all-ones pattern fits y as cheaply as the planted one (k = 1) or more "
+                + "cheaply (k ≥ 2), so recovery reads 0 there")
+        }
         return parts.joined(separator: " · ")
     }
 

@@ -84,8 +84,15 @@ func bits(_ v: [Double]) -> [UInt64] { v.map(\.bitPattern) }
         let w = c.plantedWeights.column(0)
         let eig = try SymmetricEigen(Matrix.gram(c.x, .transpose))
         if n < d {
-            // The smallest singular value is 0 with a (d − n)-dimensional space: w must lie in the null space.
-            #expect(Vector.norm(c.x.times(w)) < 1e-12)
+            // Thin SVD (SPEC §1): the smallest non-zero singular value, i.e. the smallest eigenvalue of
+            // X Xᵀ (n×n), never X's null space — so the labels are not identically zero.
+            let eigWide = try SymmetricEigen(Matrix.gram(c.x, .none))
+            #expect(eigWide.values[0] > 1e-6)
+            #expect(abs(Vector.norm(c.x.times(w)) - eigWide.values[0].squareRoot()) < 1e-10)
+            #expect(Vector.norm(c.y) > 1e-3)
+            // w lies in the row space: its projection onto range Xᵀ keeps its whole norm.
+            let rowSpace = try SingularValueDecomposition(c.x, kind: .thin).vt
+            #expect(abs(Vector.norm(rowSpace.times(w)) - 1) < 1e-10)
             return
         }
         // Independent check: the eigenvector of XᵀX with the smallest eigenvalue (up to sign).

@@ -1,0 +1,2 @@
+// GLPK, the GNU Linear Programming Kit (Debian: libglpk-dev).
+#include <glpk.h>
