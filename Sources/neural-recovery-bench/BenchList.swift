@@ -4,4 +4,6 @@ import ArgumentParser
 let benchList: [ParsableCommand.Type] = [
     SolverBench.self,
     TrainingBench.self,
+    PipelineBench.self,
+    PipelineStep.self,
 ]
