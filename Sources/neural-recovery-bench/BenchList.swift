@@ -6,4 +6,5 @@ let benchList: [ParsableCommand.Type] = [
     TrainingBench.self,
     PipelineBench.self,
     PipelineStep.self,
+    MeasureCommand.self,
 ]

@@ -18,7 +18,7 @@ struct PipelineBench: ParsableCommand {
         commandName: "pipeline",
         abstract: "Time plan, status, a no-op run, a σ edit and code changes on a full-size synthetic cache (temporary folder).",
         discussion: """
-        Reports wall time, CPU time (user + system) and peak resident memory of each step, measured on the child process. The synthetic entries and the figures drawn from them exist only in the temporary folder, which is removed at the end (unless --keep).
+        Reports wall time, CPU time (user + system) and peak resident memory of each step, measured on the child process (started through `measure`, so its peak memory is its own). The synthetic entries and the figures drawn from them exist only in the temporary folder, which is removed at the end (unless --keep).
 
         Example:
           neural-recovery-bench pipeline
@@ -72,7 +72,7 @@ struct PipelineBench: ParsableCommand {
 
         var rows: [(String, MeasuredProcess)] = []
         func step(_ label: String, _ executable: String, _ arguments: [String]) throws {
-            let measured = try MeasuredProcess.run(executable, arguments, in: root)
+            let measured = try MeasuredProcess.measured(executable, arguments, bench: benchPath, in: root)
             guard measured.status == 0 else { throw BenchFailure("\(label): exit \(measured.status)\n\(measured.output)") }
             rows.append((label, measured))
             let summary = measured.output.split(separator: "\n").filter {
