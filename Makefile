@@ -11,7 +11,7 @@ SCALE        ?= full
 OUTPUTS      ?= outputs
 GALLERY_OUTPUTS ?= outputs
 
-.PHONY: all deps deps-browser build test check-all-ones test-gallery figures bench bench-peer bench-training-peer fixtures clean help
+.PHONY: all deps deps-browser build test check-all-ones test-gallery figures bench bench-peer bench-training-peer bench-pipeline fixtures clean help
 
 all: build
 
@@ -25,6 +25,7 @@ help:
 	@echo "make bench          solver and training benchmarks"
 	@echo "make bench-peer     the same instances solved by CVXPY + Clarabel, side by side"
 	@echo "make bench-training-peer   the training benchmark beside PyTorch CPU"
+	@echo "make bench-pipeline plan/status/no-op run/σ edit/code change/gc at full scale on a synthetic cache (temporary folder)"
 	@echo "make fixtures       regenerate the NumPy test fixtures (needs python3 with numpy)"
 
 # Installs the system libraries when missing; does nothing when they are there.
@@ -73,6 +74,11 @@ bench-training-peer: build
 	@[ -x .venv-torch/bin/python ] || { python3 -m venv .venv-torch && .venv-torch/bin/pip install -q torch numpy; }
 	.build/$(CONFIG)/neural-recovery-bench training
 	.venv-torch/bin/python bench/training_peer.py
+
+# Full-scale bookkeeping (plan, status, no-op run, a σ edit, code changes, gc) on synthetic cache
+# entries in a temporary folder: nothing computed, nothing written under outputs/.
+bench-pipeline: build
+	.build/$(CONFIG)/neural-recovery-bench pipeline
 
 fixtures:
 	python3 tools/make_all_ones_fixtures.py

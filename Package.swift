@@ -64,6 +64,7 @@ let package = Package(
             name: "neural-recovery-bench",
             dependencies: [
                 "CellData", "InstanceFormat", "LinearAlgebra", "ModelKinds", "RandomStreams", "ConvexSolver", "Training",
+                "CellEvaluation", "CodeFingerprint", "Manifest", "Planning", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -24,17 +24,38 @@ public enum Explainer {
         }
     }
 
+    /// Why `task` is or is not up to date, reading and verifying its entry.
     public static func reason(_ task: PlannedTask, context: PipelineContext) -> Reason {
         switch context.cache.lookup(task.key, as: CellCacheEntry.self) {
         case .hit: return .cached
         case .damaged(let why): return .damaged(why)
-        case .missing: break
+        case .missing: return reasonForMissing(task, latest: context.cache.latest(specHash: task.family.latestName))
         }
-        guard let specHash = try? TaskKey.specHash(task.spec),
-              let latest = context.cache.latest(specHash: specHash) else { return .neverComputed }
+    }
+
+    /// Why a task without an entry would run, given the newest entry written for its family.
+    static func reasonForMissing(_ task: PlannedTask, latest: LatestEntry?) -> Reason {
+        guard let latest else { return .neverComputed }
         let units = Set(latest.fingerprints.keys).union(task.fingerprints.keys)
         let changed = units.filter { latest.fingerprints[$0] != task.fingerprints[$0] }.sorted()
         return changed.isEmpty ? .neverComputed : .codeChanged(changed)
+    }
+
+    /// Reasons for many tasks without reading their entries (for `status`): an entry file that
+    /// exists counts as cached (a run verifies it when it uses it), and each family's latest
+    /// pointer is read once.
+    public struct Survey {
+        let context: PipelineContext
+        var pointers: [ObjectIdentifier: LatestEntry?] = [:]
+
+        public init(context: PipelineContext) { self.context = context }
+
+        public mutating func reason(_ task: PlannedTask) -> Reason {
+            if context.cache.contains(task.digest) { return .cached }
+            let id = ObjectIdentifier(task.family)
+            if pointers[id] == nil { pointers[id] = .some(context.cache.latest(specHash: task.family.latestName)) }
+            return Explainer.reasonForMissing(task, latest: pointers[id]!)
+        }
     }
 
     /// Lines of the resolved manifest that differ from the one stored with the figure's outputs

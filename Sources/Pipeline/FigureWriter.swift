@@ -10,8 +10,10 @@ import TaskCache
 /// `outputs/figures/<manifest>/`: per panel an SVG heatmap, an aggregate CSV and a per-sample CSV
 /// with every metric; the figure SVG with the panels side by side; the resolved manifest.
 ///
-/// A render stamp (the renderer's code fingerprint, the resolved manifest and the cell keys)
-/// makes rendering incremental: an unchanged figure is not rewritten.
+/// A render stamp (`RenderStamp`: the renderer's code fingerprint, the resolved manifest and the
+/// cell keys, plus the digest of every file written) makes rendering incremental: a figure whose
+/// inputs are unchanged and whose files are all in place is not rewritten, and none of its cache
+/// entries is opened.
 public enum FigureWriter {
     /// The code the outputs depend on besides the cells.
     public static let codeUnits = ["Render", "Pipeline"]
@@ -29,27 +31,50 @@ public enum FigureWriter {
     public static let sampleMetrics = ["recovery", "weight_distance", "test_distance", "test_error", "other_norm",
                                        "cosine", "holds", "largest_lhs", "objective", "iterations", "seconds"]
 
+    /// Digest of everything the outputs are made from: renderer code, resolved manifest, panel
+    /// labels and every sample key in grid order.
     public static func stamp(_ figure: PlannedFigure, context: PipelineContext) throws -> String {
         var bytes = try CanonicalJSON.encode(context.fingerprints.restricted(to: codeUnits))
         bytes.append(Data(figure.manifest.resolvedYAML().utf8))
         for panel in figure.panels {
             bytes.append(Data(panel.label.utf8))
-            for cell in panel.cells { bytes.append(Data(cell.sampleKeys.joined(separator: ",").utf8)) }
+            bytes.append(0)
+            for cell in panel.cells {
+                for digest in cell.samples { digest.withUnsafeBytes { bytes.append(contentsOf: $0) } }
+            }
         }
         return CanonicalJSON.sha256(bytes)
     }
 
-    /// Writes the figure unless its stamp is unchanged (`force` rewrites anyway).
+    /// Whether the figure's outputs are current: the stamp's inputs match and every file it lists
+    /// is in place with its recorded digest. Reads no cache entry.
+    public static func isUpToDate(_ figure: PlannedFigure, context: PipelineContext) -> Bool {
+        let folder = context.figureFolder(figure.manifest.name)
+        guard let stored = RenderStamp.read(in: folder), let inputs = try? stamp(figure, context: context) else { return false }
+        return stored.inputs == inputs && stored.outputsIntact(in: folder)
+    }
+
+    /// Writes the figure unless it is up to date (`force` rewrites anyway). Results come from
+    /// `results` when given (a run passes what it verified or computed), else from the cache
+    /// (each entry read and verified once).
     @discardableResult
-    public static func write(_ figure: PlannedFigure, context: PipelineContext, force: Bool = false) throws -> Outcome {
+    public static func write(_ figure: PlannedFigure, context: PipelineContext, results: ResultTable? = nil,
+                             force: Bool = false) throws -> Outcome {
         let folder = context.figureFolder(figure.manifest.name)
         let stampURL = folder.appendingPathComponent(stampName)
-        let stamp = try stamp(figure, context: context)
-        let previous = FileManager.default.contents(atPath: stampURL.path).map { String(decoding: $0, as: UTF8.self) }
-        var missing = 0
         // Cells are all present when the stamp can be trusted: a stamp is only written then.
-        if !force, previous == stamp, FileManager.default.fileExists(atPath: folder.appendingPathComponent("figure.svg").path) {
-            return .unchanged
+        if !force, isUpToDate(figure, context: context) { return .unchanged }
+        let inputs = try stamp(figure, context: context)
+        let lookup: (TaskDigest) -> RenderedMetrics? = { digest in
+            if let results { return results[digest] }
+            return context.result(digest.hex).map(RenderedMetrics.init)
+        }
+        var missing = 0
+        var files: [(name: String, sha256: String)] = []
+        func put(_ text: String, _ name: String) throws {
+            let data = Data(text.utf8)
+            try AtomicFile.write(data, to: folder.appendingPathComponent(name))
+            files.append((name, CanonicalJSON.sha256(data)))
         }
         let manifest = figure.manifest
         let metric = manifest.metric.rawValue
@@ -61,11 +86,11 @@ public enum FigureWriter {
             for cell in panel.cells {
                 var values: [Double] = []
                 var blank = false
-                for (sample, key) in cell.sampleKeys.enumerated() {
-                    guard let result = context.result(key) else { missing += 1; continue }
-                    if result.isNotComputed { blank = true; continue }
-                    rows.append(SampleRow(n: cell.n, d: cell.d, sample: sample, values: result.metrics))
-                    if let v = result.metrics[metric] { values.append(v) }
+                for (sample, digest) in cell.samples.enumerated() {
+                    guard let result = lookup(digest) else { missing += 1; continue }
+                    if result.notComputed { blank = true; continue }
+                    rows.append(SampleRow(n: cell.n, d: cell.d, sample: sample, values: result.dictionary))
+                    if let v = result[metric] { values.append(v) }
                 }
                 if !blank && !values.isEmpty { samples[GridCell(n: cell.n, d: cell.d)] = values }
             }
@@ -73,17 +98,14 @@ public enum FigureWriter {
                                        nValues: manifest.grid.n, dValues: manifest.grid.d, samples: samples)
             panels.append(heatmap)
             let suffix = figure.panels.count == 1 ? "" : "-\(panel.index + 1)"
-            try AtomicFile.write(Data(SVG.panel(heatmap, options: options).utf8),
-                                 to: folder.appendingPathComponent("panel\(suffix).svg"))
-            try AtomicFile.write(Data(CSV.aggregates(heatmap).utf8), to: folder.appendingPathComponent("panel\(suffix).csv"))
-            try AtomicFile.write(Data(CSV.samples(rows, metrics: sampleMetrics).utf8),
-                                 to: folder.appendingPathComponent("samples\(suffix).csv"))
+            try put(SVG.panel(heatmap, options: options), "panel\(suffix).svg")
+            try put(CSV.aggregates(heatmap), "panel\(suffix).csv")
+            try put(CSV.samples(rows, metrics: sampleMetrics), "samples\(suffix).csv")
         }
-        try AtomicFile.write(Data(SVG.figure(title: manifest.title, panels: panels, options: options).utf8),
-                             to: folder.appendingPathComponent("figure.svg"))
-        try AtomicFile.write(Data(manifest.resolvedYAML().utf8), to: folder.appendingPathComponent("manifest.resolved.yaml"))
+        try put(SVG.figure(title: manifest.title, panels: panels, options: options), "figure.svg")
+        try put(manifest.resolvedYAML(), "manifest.resolved.yaml")
         if missing == 0 {
-            try AtomicFile.write(Data(stamp.utf8), to: stampURL)
+            try AtomicFile.write(Data(RenderStamp(inputs: inputs, files: files).text.utf8), to: stampURL)
         } else {
             try? FileManager.default.removeItem(at: stampURL)
         }

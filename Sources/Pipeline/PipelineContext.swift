@@ -26,7 +26,7 @@ public struct PipelineContext: Sendable {
 
     /// The verified result of `key`, or nil when missing or damaged.
     public func result(_ key: String) -> CellResult? {
-        if case .hit(let entry) = cache.lookup(key, as: CellCacheEntry.self) { return entry.result }
+        if case .hit(let result) = cache.lookupResult(key, as: CellResult.self) { return result }
         return nil
     }
 }

@@ -7,12 +7,15 @@ import TaskCache
 /// Turns planned tasks into executor work: verify the cache (a damaged entry is reported and
 /// recomputed), evaluate the cell, store the entry atomically.
 public enum TaskRunner {
-    /// Tasks whose verified entry is missing; damaged entries are reported through `report`.
-    public static func tasksToRun(_ tasks: [PlannedTask], context: PipelineContext,
+    /// Tasks whose verified entry is missing; damaged entries are reported through `report`. Each
+    /// entry is read once: the results of verified entries go to `results` when given.
+    public static func tasksToRun(_ tasks: [PlannedTask], context: PipelineContext, results: ResultTable? = nil,
                                   report: (String) -> Void = { _ in }) -> [PlannedTask] {
         tasks.filter { task in
-            switch context.cache.lookup(task.key, as: CellCacheEntry.self) {
-            case .hit: return false
+            switch context.cache.lookupResult(task.key, as: CellResult.self) {
+            case .hit(let result):
+                results?.insert(result, for: task.digest)
+                return false
             case .missing: return true
             case .damaged(let reason):
                 report("cache entry \(task.key.prefix(12)) is damaged (\(reason)); recomputing")
@@ -21,16 +24,32 @@ public enum TaskRunner {
         }
     }
 
-    /// Executor work items for `tasks`.
-    public static func workItems(_ tasks: [PlannedTask], context: PipelineContext) -> [WorkItem] {
+    /// Executor work items for `tasks`; each result also goes to `results` when given. Loss curves
+    /// are stored only with `keepLossCurves` (no figure uses them; `neural-recovery cell` prints them).
+    public static func workItems(_ tasks: [PlannedTask], context: PipelineContext, keepLossCurves: Bool = false,
+                                 results: ResultTable? = nil) -> [WorkItem] {
         tasks.map { task in
             let spec = task.spec
             let label = "\(spec.kind.rawValue) n=\(spec.data.n) d=\(spec.data.d) sample=\(spec.data.sample) [\(task.key.prefix(12))]"
             return WorkItem(key: task.key, label: label, cost: spec.costUnits) {
                 let result = try CellEvaluator.evaluate(spec)
-                try context.cache.store(CellCacheEntry(key: task.key, spec: spec, fingerprints: task.fingerprints,
-                                                       result: result, written: Date().timeIntervalSince1970))
+                try store(result, of: task, context: context, keepLossCurves: keepLossCurves)
+                results?.insert(result, for: task.digest)
             }
         }
+    }
+
+    /// Stores `result` as the entry of `task` (and points the task family's latest pointer at it).
+    /// `durable: false` is for bulk writers that sync once at the end.
+    public static func store(_ result: CellResult, of task: PlannedTask, context: PipelineContext,
+                             keepLossCurves: Bool = false, durable: Bool = true) throws {
+        var result = result
+        if !keepLossCurves {
+            result.lossCurve = nil
+            result.testLossCurve = nil
+        }
+        try context.cache.store(CellCacheEntry(key: task.key, spec: task.spec, fingerprints: task.fingerprints,
+                                               result: result, written: Date().timeIntervalSince1970),
+                                latestName: task.family.latestName, durable: durable)
     }
 }

@@ -19,22 +19,21 @@ public enum CanonicalJSON {
 
     /// Hex SHA-256 of `data`.
     public static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        data.withUnsafeBytes { TaskDigest.sha256($0).hex }
     }
 }
 
-/// The cache key of a task: SHA-256 over the canonical JSON of what it computes, then the
-/// fingerprints of the code it runs. Nothing else (no figure, no order, no machine) goes in.
+/// The cache key of a single task: its family (`TaskKeyFamily`: the scheme, the canonical JSON of
+/// what it computes, then the fingerprints of the code it runs) with no member integers. Nothing
+/// else (no figure, no order, no machine) goes in.
 public enum TaskKey {
     public static func make<Spec: Encodable>(spec: Spec, fingerprints: [String: String]) throws -> String {
-        var bytes = try CanonicalJSON.encode(spec)
-        bytes.append(0x0A)
-        bytes.append(try CanonicalJSON.encode(fingerprints))
-        return CanonicalJSON.sha256(bytes)
+        try TaskKeyFamily(template: spec, fingerprints: fingerprints).digest.hex
     }
 
-    /// SHA-256 of the spec alone (the same for every code version): indexes the latest entry of a spec.
+    /// The family digest of a spec alone (the same for every code version): names the pointer to
+    /// the latest entry written for it.
     public static func specHash<Spec: Encodable>(_ spec: Spec) throws -> String {
-        CanonicalJSON.sha256(try CanonicalJSON.encode(spec))
+        try TaskKeyFamily(template: spec, fingerprints: [:]).digest.hex
     }
 }

@@ -19,6 +19,28 @@ public struct CacheEntry<Spec: Codable & Sendable, Result: Codable & Sendable>: 
     }
 }
 
+/// A decodable entry body that names its key.
+protocol KeyedEntry: Decodable { var key: String { get } }
+
+extension CacheEntry: KeyedEntry {}
+
+/// The key and result of an entry body, without its spec and fingerprints.
+struct EntryResult<Result: Decodable>: KeyedEntry {
+    var key: String
+    var result: Result
+}
+
+/// The key of an entry body alone.
+struct EntryKey: KeyedEntry { var key: String }
+
+/// What a lookup of a result alone found.
+public enum ResultLookup<Result> {
+    case hit(Result)
+    case missing
+    /// A file exists but is not a whole, verified entry (reason given).
+    case damaged(String)
+}
+
 /// What a cache lookup found.
 public enum CacheLookup<Spec: Codable & Sendable, Result: Codable & Sendable>: Sendable {
     case hit(CacheEntry<Spec, Result>)
@@ -37,67 +59,126 @@ public struct LatestEntry: Codable, Sendable, Equatable {
 /// A content-addressed store of task results under one folder.
 ///
 /// Layout: `entries/<2 hex>/<key>.entry` holds a header line
-/// `neural-recovery-cache/1 <sha256 of the body>` and the canonical JSON body; `latest/<spec hash>.json`
-/// points at the newest key of a spec. Every file is written by `AtomicFile` (temporary file,
+/// `neural-recovery-cache/2 <sha256 of the body>` and the canonical JSON body; `latest/<name>.json`
+/// records the key and fingerprints of the newest entry of a spec or a family of specs (the
+/// planner names one pointer per panel family, so there is no pointer file per entry). `gc` moves
+/// the entries it keeps into a pack (`packs/`, see `EntryPacks`); lookups read either. Every file is written by `AtomicFile` (temporary file,
 /// fsync, rename), so a reader never sees a partial entry, and processes or shards sharing the
 /// folder need no lock: two writers of one key write the same content.
 public struct TaskCache: Sendable {
     /// The header tag; a change of entry format changes it, so old entries read as damaged, never as hits.
-    public static let format = "neural-recovery-cache/1"
+    public static let format = "neural-recovery-cache/2"
 
     public let root: URL
+    let packs: EntryPacks
+    /// `root`'s entries folder as a path (building paths from URLs costs more than the stat).
+    let entriesPath: String
 
-    public init(root: URL) { self.root = root }
-
-    func entryURL(_ key: String) -> URL {
-        root.appendingPathComponent("entries").appendingPathComponent(String(key.prefix(2)))
-            .appendingPathComponent("\(key).entry")
+    public init(root: URL) {
+        self.root = root
+        packs = EntryPacks(folder: root.appendingPathComponent("packs"))
+        entriesPath = root.appendingPathComponent("entries").path
     }
+
+    func entryURL(_ key: String) -> URL { URL(fileURLWithPath: entryPath(key)) }
+
+    /// The entry file of `key` as a path (building it through `URL` costs more than reading the file).
+    func entryPath(_ key: String) -> String { "\(entriesPath)/\(key.prefix(2))/\(key).entry" }
 
     func latestURL(_ specHash: String) -> URL {
         root.appendingPathComponent("latest").appendingPathComponent("\(specHash).json")
     }
 
-    /// Whether an entry file exists for `key` (not verified).
+    /// Whether an entry exists for `key`, in its own file or a pack (not verified).
     public func contains(_ key: String) -> Bool {
-        FileManager.default.fileExists(atPath: entryURL(key).path)
+        if FileManager.default.fileExists(atPath: entryURL(key).path) { return true }
+        return TaskDigest(hex: key).map(packs.contains) ?? false
     }
 
-    /// Reads and verifies the entry of `key`.
+    /// Whether an entry exists for `digest`, in its own file or a pack (not verified).
+    public func contains(_ digest: TaskDigest) -> Bool {
+        var info = stat()
+        let key = digest.hex
+        if stat(entryPath(key), &info) == 0 { return true }
+        return packs.contains(digest)
+    }
+
+    /// Reads and verifies the entry of `key` (its own file first, then the packs).
     public func lookup<Spec, Result>(_ key: String, as: CacheEntry<Spec, Result>.Type) -> CacheLookup<Spec, Result> {
-        guard let data = FileManager.default.contents(atPath: entryURL(key).path) else { return .missing }
-        guard let newline = data.firstIndex(of: 0x0A) else { return .damaged("no header line") }
+        guard let data = entryData(key) else { return .missing }
+        switch Self.verify(data, key: key, as: CacheEntry<Spec, Result>.self) {
+        case .success(let entry): return .hit(entry)
+        case .failure(let damage): return .damaged(damage.reason)
+        }
+    }
+
+    /// Reads and verifies the entry of `key` like `lookup`, decoding only its result (not the spec
+    /// and fingerprints it also holds): what a renderer needs, at about half the cost.
+    public func lookupResult<Result: Decodable>(_ key: String, as: Result.Type) -> ResultLookup<Result> {
+        guard let data = entryData(key) else { return .missing }
+        switch Self.verify(data, key: key, as: EntryResult<Result>.self) {
+        case .success(let entry): return .hit(entry.result)
+        case .failure(let damage): return .damaged(damage.reason)
+        }
+    }
+
+    func entryData(_ key: String) -> Data? {
+        FileManager.default.contents(atPath: entryPath(key)) ?? TaskDigest(hex: key).flatMap(packs.entryData)
+    }
+
+    struct Damage: Error { let reason: String }
+
+    /// Checks an entry's bytes: header tag, checksum of the body, body decodes, key matches.
+    static func verify<Body: KeyedEntry>(_ data: Data, key: String, as: Body.Type) -> Swift.Result<Body, Damage> {
+        guard let newline = data.firstIndex(of: 0x0A) else { return .failure(Damage(reason: "no header line")) }
         let header = String(decoding: data[data.startIndex..<newline], as: UTF8.self).split(separator: " ")
         guard header.count == 2, header[0] == Self.format else {
-            return .damaged("header is not \(Self.format) (entry of another format version)")
+            return .failure(Damage(reason: "header is not \(Self.format) (entry of another format version)"))
         }
-        let body = data[(newline + 1)...]
-        guard CanonicalJSON.sha256(Data(body)) == header[1] else { return .damaged("checksum mismatch") }
-        guard let entry = try? CanonicalJSON.decode(CacheEntry<Spec, Result>.self, from: Data(body)) else {
-            return .damaged("body does not decode")
+        let body = Data(data[(newline + 1)...])
+        guard CanonicalJSON.sha256(body) == header[1] else { return .failure(Damage(reason: "checksum mismatch")) }
+        guard let entry = try? CanonicalJSON.decode(Body.self, from: body) else {
+            return .failure(Damage(reason: "body does not decode"))
         }
-        guard entry.key == key else { return .damaged("entry holds key \(entry.key)") }
-        return .hit(entry)
+        guard entry.key == key else { return .failure(Damage(reason: "entry holds key \(entry.key)")) }
+        return .success(entry)
     }
 
-    /// Writes an entry (atomically) and updates the spec's latest pointer.
-    public func store<Spec, Result>(_ entry: CacheEntry<Spec, Result>) throws {
+    /// Whether `data` is a whole entry of the current format for `key` (its result not decoded).
+    static func isWholeEntry(_ data: Data, key: String) -> Bool {
+        if case .success = verify(data, key: key, as: EntryKey.self) { return true }
+        return false
+    }
+
+    /// Writes an entry (atomically) and the latest-entry pointer `latestName` (default: the spec's
+    /// own hash); the pointer is left alone when it already records the same fingerprints.
+    /// `durable: false` is for bulk writers that sync once at the end (see `AtomicFile`).
+    public func store<Spec, Result>(_ entry: CacheEntry<Spec, Result>, latestName: String? = nil,
+                                    durable: Bool = true) throws {
         let body = try CanonicalJSON.encode(entry)
         var data = Data("\(Self.format) \(CanonicalJSON.sha256(body))\n".utf8)
         data.append(body)
-        try AtomicFile.write(data, to: entryURL(entry.key))
+        try AtomicFile.write(data, to: entryURL(entry.key), durable: durable)
+        let name = try latestName ?? TaskKey.specHash(entry.spec)
+        if latest(specHash: name)?.fingerprints == entry.fingerprints { return }
         let latest = LatestEntry(key: entry.key, fingerprints: entry.fingerprints)
-        try AtomicFile.write(try CanonicalJSON.encode(latest), to: latestURL(try TaskKey.specHash(entry.spec)))
+        try AtomicFile.write(try CanonicalJSON.encode(latest), to: latestURL(name), durable: durable)
     }
 
-    /// The newest entry pointer written for a spec hash, if any.
+    /// The newest entry pointer written under `specHash` (a spec hash or a family name), if any.
     public func latest(specHash: String) -> LatestEntry? {
         guard let data = FileManager.default.contents(atPath: latestURL(specHash).path) else { return nil }
         return try? CanonicalJSON.decode(LatestEntry.self, from: data)
     }
 
-    /// Every entry key present (by file name).
+    /// Every entry key present (entry files by name, then packed keys), without repeats.
     public func allKeys() -> [String] {
+        var seen = Set<String>()
+        return (looseKeys() + packs.digests.map(\.hex)).filter { seen.insert($0).inserted }
+    }
+
+    /// Keys of the entries in their own files.
+    func looseKeys() -> [String] {
         let entries = root.appendingPathComponent("entries")
         guard let shards = try? FileManager.default.contentsOfDirectory(atPath: entries.path) else { return [] }
         var keys: [String] = []
@@ -111,13 +192,29 @@ public struct TaskCache: Sendable {
     }
 
     /// Removes every entry whose key is not in `keep`, stale latest pointers and temporary files
-    /// older than an hour (left by a killed writer). Returns the number of entries removed.
+    /// older than an hour (left by a killed writer), and packs the entries it keeps: they move from
+    /// their own files and older packs into one new pack (each checked whole first; a damaged one is
+    /// dropped and will be recomputed). Returns the number of entries removed.
     @discardableResult
     public func collectGarbage(keeping keep: Set<String>) -> Int {
-        var removed = 0
-        for key in allKeys() where !keep.contains(key) {
-            if (try? FileManager.default.removeItem(at: entryURL(key))) != nil { removed += 1 }
+        let loose = looseKeys()
+        let oldPacks = packs.packs
+        let present = Set(loose).union(packs.digests.map(\.hex))
+        let removed = present.subtracting(keep).count
+        let kept = present.intersection(keep).compactMap(TaskDigest.init(hex:))
+        let packed = (try? packs.write(kept) { digest in
+            let key = digest.hex
+            let data = FileManager.default.contents(atPath: entryURL(key).path) ?? packs.entryData(digest)
+            return data.flatMap { Self.isWholeEntry($0, key: key) ? $0 : nil }
+        }) ?? nil
+        // Only once the new pack (with its index) is in place do the old copies go.
+        if packed != nil || kept.isEmpty {
+            for key in loose { try? FileManager.default.removeItem(at: entryURL(key)) }
+            for pack in oldPacks { packs.remove(pack) }
+        } else {
+            for key in loose where !keep.contains(key) { try? FileManager.default.removeItem(at: entryURL(key)) }
         }
+        packs.reload()
         let latestFolder = root.appendingPathComponent("latest")
         for name in (try? FileManager.default.contentsOfDirectory(atPath: latestFolder.path)) ?? [] {
             let url = latestFolder.appendingPathComponent(name)

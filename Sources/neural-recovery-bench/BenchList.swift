@@ -4,4 +4,7 @@ import ArgumentParser
 let benchList: [ParsableCommand.Type] = [
     SolverBench.self,
     TrainingBench.self,
+    PipelineBench.self,
+    PipelineStep.self,
+    MeasureCommand.self,
 ]

@@ -7,9 +7,9 @@ import Planning
 struct GCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gc",
-        abstract: "Remove cache entries that no manifest references (at the given scale and overrides).",
+        abstract: "Remove cache entries that no manifest references, and pack the rest into one file.",
         discussion: """
-        Keeps every entry referenced by the manifests at both the full and the smoke scale (plus the given overrides), removes the rest, and removes temporary files older than an hour.
+        Keeps every entry referenced by the manifests at both the full and the smoke scale (plus the given overrides), removes the rest (entries of older code or cache versions, of edited parameters, of removed manifests), and removes temporary files older than an hour. The entries it keeps move from one file each into one pack (cache/packs/), each checked whole on the way, so the cache takes about its content's size on disk instead of a 4 KB file-system block per entry. Runs go on writing new entries as files; the next gc packs them too.
         """
     )
 

@@ -28,10 +28,11 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let (plan, context) = try options.plan()
         if dot { print(Self.dot(plan)); return }
-        let missing = plan.missing(in: context.cache)
+        let state = RunState(plan: plan, context: context)
+        let missing = state.missingTasks
         let panels = plan.figures.reduce(0) { $0 + $1.panels.count }
         let estimate = DurationModel.load(context).estimate(missing)
-        print("manifests: \(plan.figures.count)")
+        print("manifests: \(plan.figures.count) (\(state.upToDate.filter { $0 }.count) with figures up to date)")
         print("panels:    \(panels)")
         print("tasks:     \(plan.references) (cell samples over all panels)")
         print("unique:    \(plan.tasks.count) (\(plan.references - plan.tasks.count) shared)")

@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Compute the missing cell samples in parallel, then write each figure's SVG and CSV.",
         discussion: """
-        Only tasks without a verified cache entry run; a damaged entry is reported and recomputed. Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash loses only the running tasks. A failing task is reported and the run continues; the exit code is 1 when any failed. With --shard i/N only a deterministic 1/N of the tasks runs (for job arrays sharing one cache); a later run without --shard finds them cached and renders.
+        Figures whose inputs (task keys, renderer code, resolved manifest) are unchanged and whose output files are all in place are skipped without opening their cache entries. Of the other figures' tasks, only those without a verified cache entry run; a damaged entry is reported and recomputed. Each entry is read once, and loss curves are not stored unless --keep-loss-curves is given. Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash loses only the running tasks. A failing task is reported and the run continues; the exit code is 1 when any failed. With --shard i/N only a deterministic 1/N of the tasks runs (for job arrays sharing one cache); a later run without --shard finds them cached and renders.
 
         Examples:
           neural-recovery run                                   # every experiments/*.yaml
@@ -28,6 +28,8 @@ struct RunCommand: ParsableCommand {
     var shard: String?
     @Flag(help: "No progress output.")
     var quiet = false
+    @Flag(help: "Store each training task's loss curves in its cache entry (no figure uses them; with 400 epochs they make an entry ~15× larger).")
+    var keepLossCurves = false
 
     func run() throws {
         var shardSpec: (index: Int, count: Int)?
@@ -41,13 +43,16 @@ struct RunCommand: ParsableCommand {
         guard jobs >= 1 else { throw failWithInputError("--jobs must be at least 1") }
         let (plan, context) = try options.plan()
         let progress = ProgressLine(quiet: quiet)
-        var tasks = plan.tasks.values.sorted { $0.key < $1.key }
+        let state = RunState(plan: plan, context: context)
+        var tasks = state.pendingTasks
         if let s = shardSpec { tasks = Plan.shard(tasks, index: s.index, count: s.count) }
-        let toRun = TaskRunner.tasksToRun(tasks, context: context) { message in
+        let results = ResultTable()
+        let toRun = TaskRunner.tasksToRun(tasks, context: context, results: results) { message in
             FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
         }
         if jobs > 1 { BLASThreads.set(1) }
-        let report = Executor(jobs: jobs, progress: progress).run(TaskRunner.workItems(toRun, context: context))
+        let work = TaskRunner.workItems(toRun, context: context, keepLossCurves: keepLossCurves, results: results)
+        let report = Executor(jobs: jobs, progress: progress).run(work)
         DurationModel.record(toRun, context: context)
         var summary = "executed \(report.completed) task\(report.completed == 1 ? "" : "s")"
         if !report.failures.isEmpty { summary += ", \(report.failures.count) failed" }
@@ -57,20 +62,12 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(130)
         }
         if shardSpec == nil {
-            var rendered = 0, unchanged = 0, incomplete: [String] = []
-            for figure in plan.figures {
-                switch try FigureWriter.write(figure, context: context) {
-                case .unchanged: unchanged += 1
-                case .written(let missing):
-                    rendered += 1
-                    if missing > 0 { incomplete.append("\(figure.manifest.name) (\(missing) samples missing)") }
-                }
-            }
-            if rendered > 0 || !FileManager.default.fileExists(atPath: context.outputs.appendingPathComponent(GalleryWriter.fileName).path) {
+            let render = try state.renderStaleFigures(results: results)
+            if render.rendered > 0 || !FileManager.default.fileExists(atPath: context.outputs.appendingPathComponent(GalleryWriter.fileName).path) {
                 try GalleryWriter.write(context: context)
             }
-            summary += "; rendered \(rendered) figure\(rendered == 1 ? "" : "s"), \(unchanged) unchanged"
-            if !incomplete.isEmpty { summary += "; incomplete: " + incomplete.joined(separator: ", ") }
+            summary += "; rendered \(render.rendered) figure\(render.rendered == 1 ? "" : "s"), \(render.unchanged) unchanged"
+            if !render.incomplete.isEmpty { summary += "; incomplete: " + render.incomplete.joined(separator: ", ") }
         }
         print(summary)
         if !report.failures.isEmpty {

@@ -50,7 +50,7 @@ func entry(_ n: Int, _ value: Double, fingerprints: [String: String] = ["A": "1"
             ("truncated", original.prefix(original.count - 5)),
             ("flipped", { var d = original; d[d.count - 3] ^= 0x01; return d }()),
             ("old format", Data(String(decoding: original, as: UTF8.self)
-                .replacingOccurrences(of: "neural-recovery-cache/1", with: "neural-recovery-cache/0").utf8)),
+                .replacingOccurrences(of: TaskCache.format, with: "neural-recovery-cache/1").utf8)),
             ("empty", Data()),
         ]
         for (name, bytes) in damages {
@@ -84,5 +84,70 @@ func entry(_ n: Int, _ value: Double, fingerprints: [String: String] = ["A": "1"
         let files = FileManager.default.enumerator(atPath: cache.root.path)!.compactMap { $0 as? String }
         #expect(!files.contains { $0.hasSuffix(".tmp") })
         #expect(cache.allKeys().count == 20)
+    }
+
+    @Test func garbageCollectionPacksWhatItKeeps() throws {
+        let cache = try temporaryCache()
+        defer { try? FileManager.default.removeItem(at: cache.root) }
+        let kept = try (0..<30).map { try entry($0, Double($0)) }
+        let dropped = try (30..<40).map { try entry($0, Double($0)) }
+        for e in kept + dropped { try cache.store(e) }
+        #expect(cache.collectGarbage(keeping: Set(kept.map(\.key))) == dropped.count)
+        // The kept entries left their own files for one pack, and read back from it verified.
+        let loose = FileManager.default.enumerator(atPath: cache.root.appendingPathComponent("entries").path)?
+            .compactMap { $0 as? String }.filter { $0.hasSuffix(".entry") } ?? []
+        #expect(loose.isEmpty)
+        let packs = try FileManager.default.contentsOfDirectory(atPath: cache.root.appendingPathComponent("packs").path)
+        #expect(packs.filter { $0.hasSuffix(".pack") }.count == 1 && packs.filter { $0.hasSuffix(".index") }.count == 1)
+        #expect(Set(cache.allKeys()) == Set(kept.map(\.key)))
+        for e in kept {
+            #expect(cache.contains(e.key))
+            guard case .hit(let read) = cache.lookup(e.key, as: ToyEntry.self) else { Issue.record("packed \(e.spec.n) not found"); continue }
+            #expect(read.result == e.result)
+        }
+        for e in dropped {
+            #expect(!cache.contains(e.key))
+            guard case .missing = cache.lookup(e.key, as: ToyEntry.self) else { Issue.record("dropped \(e.spec.n) still there"); continue }
+        }
+        // A newer entry of its own file and a second gc: still one pack, nothing lost.
+        let late = try entry(99, 9)
+        try cache.store(late)
+        #expect(cache.collectGarbage(keeping: Set((kept + [late]).map(\.key))) == 0)
+        #expect(Set(cache.allKeys()) == Set((kept + [late]).map(\.key)))
+        let after = try FileManager.default.contentsOfDirectory(atPath: cache.root.appendingPathComponent("packs").path)
+        #expect(after.filter { $0.hasSuffix(".pack") }.count == 1)
+        guard case .hit = cache.lookup(late.key, as: ToyEntry.self) else { Issue.record("late entry lost"); return }
+    }
+
+    @Test func damagedPackedEntriesAreDetected() throws {
+        let cache = try temporaryCache()
+        defer { try? FileManager.default.removeItem(at: cache.root) }
+        let entries = try (0..<5).map { try entry($0, Double($0)) }
+        for e in entries { try cache.store(e) }
+        cache.collectGarbage(keeping: Set(entries.map(\.key)))
+        let folder = cache.root.appendingPathComponent("packs")
+        let pack = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix(".pack") })
+        var bytes = try Data(contentsOf: folder.appendingPathComponent(pack))
+        bytes[bytes.count - 3] ^= 0x01  // inside the last entry's body
+        try bytes.write(to: folder.appendingPathComponent(pack))
+        let outcomes = entries.map { e -> Bool in
+            if case .damaged = TaskCache(root: cache.root).lookup(e.key, as: ToyEntry.self) { return true }
+            return false
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+    }
+
+    @Test func digestsRoundTripThroughHex() throws {
+        let key = try TaskKey.make(spec: ToySpec(n: 7, sigma: 0.5), fingerprints: ["A": "1"])
+        let digest = try #require(TaskDigest(hex: key))
+        #expect(digest.hex == key)
+        #expect(TaskDigest(hex: String(key.dropLast())) == nil)
+        #expect(TaskDigest(hex: key.uppercased()) == nil)
+        let family = try TaskKeyFamily(template: ToySpec(n: 0, sigma: 0.5), fingerprints: ["A": "1"])
+        #expect(family.key(1, 2, 3) != family.key(1, 2, 4))
+        #expect(family.key(1, 2, 3) == (try TaskKeyFamily(template: ToySpec(n: 0, sigma: 0.5), fingerprints: ["A": "1"])).key(1, 2, 3))
+        #expect(family.key(1, 2, 3) != (try TaskKeyFamily(template: ToySpec(n: 0, sigma: 0.5), fingerprints: ["A": "2"])).key(1, 2, 3))
+        let a = family.key(1, 2, 3), b = family.key(4, 5, 6)
+        #expect((a < b) == (a.hex < b.hex))
     }
 }
