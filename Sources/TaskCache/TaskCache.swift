@@ -65,7 +65,9 @@ public struct TaskCache: Sendable {
 
     /// Reads and verifies the entry of `key`.
     public func lookup<Spec, Result>(_ key: String, as: CacheEntry<Spec, Result>.Type) -> CacheLookup<Spec, Result> {
-        guard let data = FileManager.default.contents(atPath: entryURL(key).path) else { return .missing }
+        guard let data = FileManager.default.contents(atPath: entryURL(key).path) else {
+            return blockedEntryPath(key).map { .damaged($0) } ?? .missing
+        }
         guard let newline = data.firstIndex(of: 0x0A) else { return .damaged("no header line") }
         let header = String(decoding: data[data.startIndex..<newline], as: UTF8.self).split(separator: " ")
         guard header.count == 2, header[0] == Self.format else {
@@ -80,14 +82,16 @@ public struct TaskCache: Sendable {
         return .hit(entry)
     }
 
-    /// Writes an entry (atomically) and updates the spec's latest pointer.
+    /// Writes an entry (atomically) and updates the spec's latest pointer (best-effort).
     public func store<Spec, Result>(_ entry: CacheEntry<Spec, Result>) throws {
         let body = try CanonicalJSON.encode(entry)
         var data = Data("\(Self.format) \(CanonicalJSON.sha256(body))\n".utf8)
         data.append(body)
+        try clearBlockedEntryPath(entry.key)
         try AtomicFile.write(data, to: entryURL(entry.key))
+        // The pointer only serves `explain`: the entry is stored even when it cannot be written.
         let latest = LatestEntry(key: entry.key, fingerprints: entry.fingerprints)
-        try AtomicFile.write(try CanonicalJSON.encode(latest), to: latestURL(try TaskKey.specHash(entry.spec)))
+        try? AtomicFile.write(try CanonicalJSON.encode(latest), to: latestURL(try TaskKey.specHash(entry.spec)))
     }
 
     /// The newest entry pointer written for a spec hash, if any.

@@ -1,0 +1,23 @@
+import Foundation
+import TaskCache
+
+/// Checks, before the first task starts, that a run will be able to store what it computes: the
+/// cache's entry and lease folders and the figures folder can be created and written. A run that
+/// could not store its results fails at once with one line, instead of computing everything first.
+public enum OutputsCheck {
+    /// Why results could not be stored under `context.outputs`, or nil. Creates the folders.
+    public static func problem(_ context: PipelineContext, figures: Bool = true) -> String? {
+        var folders = [context.cache.root.appendingPathComponent("entries"), context.cache.root.appendingPathComponent("leases")]
+        if figures { folders.append(context.outputs.appendingPathComponent("figures")) }
+        for folder in folders {
+            let probe = folder.appendingPathComponent(".write-probe-\(getpid())")
+            do {
+                try AtomicFile.write(Data(), to: probe)
+                unlink(probe.path)
+            } catch {
+                return "\(error); nothing was computed (check --outputs \(context.outputs.path))"
+            }
+        }
+        return nil
+    }
+}
