@@ -50,6 +50,12 @@ def delete_key(rng, data):
     return b"\n".join(lines)
 
 
+def value_lines(data):
+    """The lines and the indices of those with `key: value`."""
+    lines = data.split(b"\n")
+    return lines, [i for i, line in enumerate(lines) if re.match(rb"\s*[\w.]+\s*:\s*\S", line)]
+
+
 def insert_alias(rng, data):
     choice = rng.randrange(4)
     if choice == 0:  # billion laughs in front
@@ -57,8 +63,7 @@ def insert_alias(rng, data):
         for level in range(1, rng.randint(3, 12)):
             laughs.append(b"x%d: &x%d [" % (level, level) + b",".join([b"*x%d" % (level - 1)] * 9) + b"]")
         return b"\n".join(laughs) + b"\n" + data
-    lines = data.split(b"\n")
-    values = [i for i, line in enumerate(lines) if re.match(rb"\s*[\w.]+\s*:\s*\S", line)]
+    lines, values = value_lines(data)
     if not values:
         return data
     i = rng.choice(values)
@@ -84,8 +89,7 @@ def huge_number(rng, data):
 
 
 def tag_or_nest(rng, data):
-    lines = data.split(b"\n")
-    values = [i for i, line in enumerate(lines) if re.match(rb"\s*[\w.]+\s*:\s*\S", line)]
+    lines, values = value_lines(data)
     if not values:
         return data
     i = rng.choice(values)
