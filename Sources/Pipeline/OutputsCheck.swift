@@ -5,9 +5,11 @@ import TaskCache
 /// cache's entry and lease folders and the figures folder can be created and written. A run that
 /// could not store its results fails at once with one line, instead of computing everything first.
 public enum OutputsCheck {
-    /// Why results could not be stored under `context.outputs`, or nil. Creates the folders.
-    public static func problem(_ context: PipelineContext, figures: Bool = true) -> String? {
-        var folders = [context.cache.root.appendingPathComponent("entries"), context.cache.root.appendingPathComponent("leases")]
+    /// Why results could not be stored under `context.outputs`, or nil: the cache folders when
+    /// `cache` (tasks will run), the figures folder when `figures`. Creates the folders.
+    public static func problem(_ context: PipelineContext, cache: Bool = true, figures: Bool = true) -> String? {
+        var folders: [URL] = []
+        if cache { folders += [context.cache.root.appendingPathComponent("entries"), context.cache.root.appendingPathComponent("leases")] }
         if figures { folders.append(context.outputs.appendingPathComponent("figures")) }
         for folder in folders {
             let probe = folder.appendingPathComponent(".write-probe-\(getpid())")

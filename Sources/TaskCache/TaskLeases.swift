@@ -35,9 +35,9 @@ public final class TaskLeases: @unchecked Sendable {
         self.staleAfter = staleAfter
         host = ProcessInfo.processInfo.hostName
         token = "\(host):\(getpid()):\(Int(Date().timeIntervalSince1970)):\(UInt64.random(in: 0...UInt64.max))"
+        // Holds no strong reference while it sleeps, so the thread ends once the leases are released.
         let thread = Thread { [weak self] in
-            while let leases = self {
-                leases.touchHeld()
+            while self.map({ $0.touchHeld(); return true }) ?? false {
                 Thread.sleep(forTimeInterval: heartbeat)
             }
         }

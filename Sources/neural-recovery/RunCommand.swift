@@ -46,7 +46,7 @@ struct RunCommand: ParsableCommand {
         let toRun = TaskRunner.tasksToRun(tasks, context: context) { message in
             FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
         }
-        if let problem = OutputsCheck.problem(context, figures: shardSpec == nil) { throw failWithInputError(problem) }
+        if let problem = OutputsCheck.problem(context, cache: !toRun.isEmpty, figures: shardSpec == nil) { throw failWithInputError(problem) }
         if jobs > 1 { BLASThreads.set(1) }
         let shared = SharedRun(context: context)
         let report = Executor(jobs: jobs, progress: progress).run(TaskRunner.workItems(toRun, context: context, shared: shared))
