@@ -116,6 +116,26 @@ import Testing
         }
     }
 
+    /// A run started while another is under way computes neither what the first finished meanwhile
+    /// nor what it is computing.
+    @Test func aLaterRunSkipsWhatTheFirstFinished() throws {
+        let w = try Workspace()
+        defer { w.remove() }
+        let m = try w.write("train.yaml", trainingManifest.replacingOccurrences(of: "epochs: 2000", with: "epochs: 300"))
+        let firstOut = Pipe(), secondOut = Pipe()
+        let first = try w.startRun(m, jobs: 1, stdout: firstOut)
+        w.waitForEntries(4, while: first)
+        let second = try w.startRun(m, jobs: 1, stdout: secondOut)
+        let outputs = [firstOut, secondOut].map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        first.waitUntilExit()
+        second.waitUntilExit()
+        let executed = outputs.map { executedCount($0) ?? -1 }
+        print("a run started after 4 of 18 tasks were stored: executed \(executed)")
+        #expect(executed.reduce(0, +) == 18, "\(outputs)")
+        #expect(executed[1] <= 14, "\(outputs)")
+        #expect(w.entries().count == 18)
+    }
+
     // MARK: outputs that cannot be written
 
     @Test func unwritableOutputsFailBeforeTheFirstTask() throws {
