@@ -3,8 +3,7 @@
 /// failed solve) is absent — never 0.
 public struct CellResult: Codable, Equatable, Sendable {
     /// `solved`, `primalInfeasible`, `dualInfeasible`, `maxIterations`, `numericalError` (convex);
-    /// `trained` or `diverged` (training; `diverged_epoch` is the first epoch whose loss was not
-    /// finite); `evaluated` (conditions); `notComputed` (normalized with n < d).
+    /// `trained` (training); `evaluated` (conditions); `notComputed` (normalized with n < d).
     public var status: String
     /// Metric name → value (recovery, weight_distance, test_distance, test_error, other_norm,
     /// cosine, holds, largest_lhs, objective, iterations, seconds).

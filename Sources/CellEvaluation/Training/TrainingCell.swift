@@ -6,7 +6,8 @@ import Training
 /// A `gd` cell (SPEC §3, §4): trains the network on the sample and reports test_error,
 /// other_norm and, for skip, ‖α₀w₀ − w*‖ and cos(α₀w₀, w*).
 enum TrainingCell {
-    /// The status of a training run whose loss became NaN or ∞.
+    /// The status of a training run whose loss became NaN or ∞ (besides `trained`); its metrics are
+    /// `seconds` and `diverged_epoch`, the number of epochs after which the loss was not finite.
     static let divergedStatus = "diverged"
 
     static func evaluate(_ spec: CellSpec, sample: CellSample) throws -> CellResult {
