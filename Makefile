@@ -11,7 +11,7 @@ SCALE        ?= full
 OUTPUTS      ?= outputs
 GALLERY_OUTPUTS ?= outputs
 
-.PHONY: all deps deps-browser build test check-all-ones test-gallery figures bench bench-peer bench-training-peer bench-pipeline fixtures clean help
+.PHONY: all deps deps-browser build test check-all-ones test-gallery figures fuzz bench bench-peer bench-training-peer bench-pipeline fixtures clean help
 
 all: build
 
@@ -22,6 +22,7 @@ help:
 	@echo "make test-gallery   open outputs/index.html in headless Chromium: images load, links resolve (screenshot outputs/gallery.png; GALLERY_OUTPUTS=DIR for another folder)"
 	@echo "make build          release build of the neural-recovery tool"
 	@echo "make deps           install the Debian packages (OpenBLAS, LAPACKE, GLPK) when missing"
+	@echo "make fuzz           mutated manifests through the tool (fixed seed, FUZZ_BUDGET=60 s): exit 0 or 2, no crash"
 	@echo "make bench          solver and training benchmarks"
 	@echo "make bench-peer     the same instances solved by CVXPY + Clarabel, side by side"
 	@echo "make bench-training-peer   the training benchmark beside PyTorch CPU"
@@ -58,6 +59,13 @@ test-gallery: build deps-browser
 # Every manifest under experiments/; only cells without a cache entry are computed.
 figures: build
 	$(BIN) run --scale $(SCALE) --outputs $(OUTPUTS) $(if $(JOBS),--jobs $(JOBS),) experiments/*.yaml
+
+# Every experiments/*.yaml mutated (byte flips, truncation, key deletion, aliases, huge numbers, tags,
+# nesting) with a fixed seed for FUZZ_BUDGET seconds: each run must exit 0 or 2, never by a signal,
+# within 1 GB and 10 CPU seconds, and write nothing when it exits 2.
+FUZZ_BUDGET ?= 60
+fuzz: build
+	python3 tools/fuzz_manifests.py --binary $(BIN) --seed 14 --budget $(FUZZ_BUDGET)
 
 # Solver: the nine programs at (n, d) ∈ {(100,20), (200,50), (400,100)} from `neural-recovery sample`;
 # training: skip network n=400, d=100, m=401, 200 epochs. Seconds, not assertions.

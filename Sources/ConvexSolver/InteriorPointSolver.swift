@@ -44,6 +44,7 @@ public struct InteriorPointSolver: Sendable {
             result = state.result(status: status, program: program)
             result.iterations += spent
         }
+        if result.status != .solved, program.zeroRowWithNonzeroLabel != nil { result.status = .primalInfeasible }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         return result
     }

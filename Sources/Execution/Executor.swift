@@ -12,6 +12,8 @@ public final class Executor: @unchecked Sendable {
     private var failures: [(label: String, error: String)] = []
     private var stopRequested = false
     private var doneCost = 0.0
+    /// Items another process is computing, with the uptime (ns) before which not to retry them.
+    private var deferred: [(item: WorkItem, notBefore: UInt64)] = []
 
     public init(jobs: Int, progress: ProgressLine = ProgressLine()) {
         self.jobs = max(1, jobs)
@@ -22,7 +24,7 @@ public final class Executor: @unchecked Sendable {
     public func run(_ items: [WorkItem]) -> ExecutionReport {
         let ordered = items.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.key < $1.key }
         lock.lock()
-        (nextIndex, completed, failures, stopRequested, doneCost) = (0, 0, [], false, 0)
+        (nextIndex, completed, failures, stopRequested, doneCost, deferred) = (0, 0, [], false, 0, [])
         lock.unlock()
         let start = DispatchTime.now().uptimeNanoseconds
         let totalCost = ordered.reduce(0) { $0 + max($1.cost, 1e-9) }
@@ -50,12 +52,29 @@ public final class Executor: @unchecked Sendable {
             let thread = Thread { [self] in
                 while true {
                     lock.lock()
-                    guard !stopRequested, nextIndex < ordered.count else { lock.unlock(); break }
-                    let item = ordered[nextIndex]
-                    nextIndex += 1
+                    guard !stopRequested, nextIndex < ordered.count || !deferred.isEmpty else { lock.unlock(); break }
+                    let item: WorkItem
+                    if nextIndex < ordered.count {
+                        item = ordered[nextIndex]
+                        nextIndex += 1
+                    } else {
+                        let wait = deferred[0].notBefore > DispatchTime.now().uptimeNanoseconds
+                            ? deferred[0].notBefore - DispatchTime.now().uptimeNanoseconds : 0
+                        if wait > 0 {
+                            lock.unlock()
+                            Thread.sleep(forTimeInterval: min(Double(wait) / 1e9, 0.5))
+                            continue
+                        }
+                        item = deferred.removeFirst().item
+                    }
                     lock.unlock()
                     var failure: String?
-                    do { try item.work() } catch { failure = "\(error)" }
+                    do { try item.work() } catch let deferral as WorkDeferral {
+                        lock.lock()
+                        deferred.append((item, DispatchTime.now().uptimeNanoseconds + UInt64(deferral.retryAfter * 1e9)))
+                        lock.unlock()
+                        continue
+                    } catch { failure = "\(error)" }
                     lock.lock()
                     completed += 1
                     doneCost += max(item.cost, 1e-9)
@@ -76,7 +95,7 @@ public final class Executor: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return ExecutionReport(completed: completed, failures: failures,
-                               interrupted: stopRequested && nextIndex < ordered.count,
+                               interrupted: stopRequested && (nextIndex < ordered.count || !deferred.isEmpty),
                                seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 }

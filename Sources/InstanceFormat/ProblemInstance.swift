@@ -91,9 +91,13 @@ extension ProblemInstance {
     /// Reads and validates an instance file.
     /// - Throws: `InstanceError` naming the file and the problem.
     public static func read(from url: URL) throws -> ProblemInstance {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw InstanceError("\(url.path): cannot read file (\(error.localizedDescription))")
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw InstanceError("\(url.path): no such file")
+        }
+        if isFolder.boolValue { throw InstanceError("\(url.path): is a directory, not an instance file") }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw InstanceError("\(url.path): cannot read the file (permission denied?)")
         }
         return try decode(data, source: url.path)
     }
@@ -106,7 +110,10 @@ extension ProblemInstance {
         } catch let error as DecodingError {
             throw InstanceError("\(source): \(Self.describe(error))")
         } catch {
-            throw InstanceError("\(source): not valid JSON (\(error.localizedDescription))")
+            throw InstanceError("\(source): not valid JSON")
+        }
+        if let duplicate = DuplicateKeys.first(in: data) {
+            throw InstanceError("\(source):\(duplicate.line): duplicate key \"\(duplicate.key)\" (JSON keys must be unique)")
         }
         if let problem = instance.validationProblem() { throw InstanceError("\(source): \(problem)") }
         return instance

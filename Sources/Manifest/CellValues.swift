@@ -14,7 +14,8 @@ extension SweepKey {
         case .plantedWeights: return .name(try node.name(path, as: PlantedWeightsKind.self).rawValue)
         case .optimizer: return .name(try node.name(path, as: OptimizerKind.self).rawValue)
         case .activation: return .name(try node.name(path, as: Activation.self).rawValue)
-        case .k, .epochs, .width: return .integer(try node.integer(path, atLeast: 1))
+        case .k, .width: return .integer(try node.integer(path, atLeast: 1, atMost: InputLimits.dimension))
+        case .epochs: return .integer(try node.integer(path, atLeast: 1, atMost: InputLimits.epochs))
         case .seed: return .integer(try node.integer(path, atLeast: 0))
         case .sigma, .weightDecay:
             let value = try node.number(path)

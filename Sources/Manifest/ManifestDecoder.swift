@@ -18,6 +18,10 @@ struct ManifestDecoder {
     let name: String
 
     func decode(_ root: TreeNode) throws -> (ExperimentManifest, ManifestOrigins) {
+        guard case .mapping = root.kind else {
+            throw root.error("a manifest is a mapping with the keys \(Schema.manifest.keys.joined(separator: ", ")); "
+                             + "got \(root.isNull ? "null" : root.shortDescription)")
+        }
         let top = try root.mappingEntries("", allowed: Schema.manifest.keys)
         func required(_ key: String) throws -> TreeNode {
             guard let node = top[key]?.value else { throw root.error("missing required key '\(key)'") }
@@ -35,7 +39,10 @@ struct ManifestDecoder {
         var sweep: Sweep?
         if let node = top["sweep"]?.value, !node.isNull { sweep = try decodeSweep(node, origins: &origins) }
         var grid = Grid()
-        if let node = top["grid"]?.value, !node.isNull { grid = try decodeGrid(node, origins: &origins) }
+        if let node = top["grid"]?.value {
+            if node.isNull { throw node.error("grid: empty; give n, d and samples, or leave 'grid' out for the defaults") }
+            grid = try decodeGrid(node, origins: &origins)
+        }
         var render = RenderOptions()
         if let node = top["render"]?.value, !node.isNull { render = try decodeRender(node) }
         let manifest = ExperimentManifest(name: name, title: title, cell: cell, sweep: sweep, grid: grid,
@@ -137,6 +144,10 @@ struct ManifestDecoder {
                 exclude.append(combination)
             }
         }
+        let counts = axes.map(\.values.count)
+        if (mode == .product ? InputLimits.product(counts) ?? .max : counts.min() ?? 0) > InputLimits.panels {
+            throw axesNode.error("sweep.axes: the product of the axes makes more than \(InputLimits.panels) panels")
+        }
         let sweep = Sweep(axes: axes, mode: mode, exclude: exclude)
         if sweep.assignments.isEmpty {
             throw ManifestError(at: origins.exclude ?? node.location, "sweep.exclude: every panel is excluded")
@@ -154,7 +165,9 @@ struct ManifestDecoder {
         } else {
             origins.gridD = node.location
         }
-        if let value = entries["samples"]?.value { grid.samples = try value.integer("grid.samples", atLeast: 1) }
+        if let value = entries["samples"]?.value {
+            grid.samples = try value.integer("grid.samples", atLeast: 1, atMost: InputLimits.samples)
+        }
         return grid
     }
 
@@ -165,7 +178,8 @@ struct ManifestDecoder {
             let entries = try node.mappingEntries(path, allowed: Schema.range.keys)
             func bound(_ key: String) throws -> Int {
                 guard let value = entries[key]?.value else { throw node.error("missing required key '\(path).\(key)'") }
-                return try value.integer("\(path).\(key)", atLeast: key == "step" ? nil : 1)
+                return try value.integer("\(path).\(key)", atLeast: key == "step" ? nil : 1,
+                                         atMost: InputLimits.dimension)
             }
             let from = try bound("from"), to = try bound("to"), step = try bound("step")
             if step <= 0 { throw entries["step"]!.value.error("\(path).step: must be positive (got \(step))") }
@@ -177,7 +191,7 @@ struct ManifestDecoder {
             if items.isEmpty { throw node.error("\(path): empty list") }
             var values: [Int] = []
             for item in items {
-                let value = try item.integer(path, atLeast: 1)
+                let value = try item.integer(path, atLeast: 1, atMost: InputLimits.dimension)
                 if let last = values.last, value <= last {
                     throw item.error("\(path): values must be increasing (\(value) follows \(last))")
                 }
@@ -204,7 +218,9 @@ struct ManifestDecoder {
                                   + "high \(formatNumber(render.rangeHigh))")
             }
         }
-        if let value = entries["levels"]?.value { render.levels = try value.integer("render.levels", atLeast: 2) }
+        if let value = entries["levels"]?.value {
+            render.levels = try value.integer("render.levels", atLeast: 2, atMost: InputLimits.levels)
+        }
         if let value = entries["boundary"]?.value, !value.isNull {
             let boundary = try value.number("render.boundary")
             if boundary < render.rangeLow || boundary > render.rangeHigh {

@@ -7,26 +7,14 @@ extension ExperimentManifest {
     ///
     /// - Throws: `ManifestError` (`FILE:LINE:COL: message`) for the first problem found.
     public static func load(contentsOf url: URL, overrides: [String] = [], scale: ScaleProfile = .full) throws -> ExperimentManifest {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw ManifestError(file: url.path, line: nil, column: nil, message: "cannot read the manifest: \(error.localizedDescription)")
-        }
-        return try parse(yaml: text, name: url.deletingPathExtension().lastPathComponent, file: url.path,
-                         overrides: overrides, scale: scale)
+        try load(path: url.path, overrides: overrides, scale: scale)
     }
 
     /// Loads a manifest file named by `path`; errors name the path as given (e.g. `experiments/fig07.yaml:3:5: …`).
     ///
     /// - Throws: `ManifestError` for the first problem found.
     public static func load(path: String, overrides: [String] = [], scale: ScaleProfile = .full) throws -> ExperimentManifest {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ManifestError(file: path, line: nil, column: nil, message: "cannot read the manifest: \(error.localizedDescription)")
-        }
+        let text = try ManifestText.read(path: path)
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try parse(yaml: text, name: name, file: path, overrides: overrides, scale: scale)
     }

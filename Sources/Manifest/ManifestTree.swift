@@ -18,6 +18,13 @@ struct TreeNode: Sendable {
     /// Composes YAML text into a tree, reporting syntax errors at Yams' position.
     /// Returns nil for an empty document.
     static func compose(yaml: String, file: String, lineOffset: Int? = 0) throws -> TreeNode? {
+        // Yams composes recursively: a bound taken before it runs keeps deep nesting from
+        // overflowing the stack.
+        let nestingBound = InputLimits.nestingUpperBound(yaml)
+        if nestingBound > 4 * InputLimits.nesting {
+            throw ManifestError(file: file, line: lineOffset == nil ? nil : 1, column: lineOffset == nil ? nil : 1,
+                                message: "nesting too deep: lists and mappings may nest at most \(InputLimits.nesting) levels")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
@@ -27,7 +34,8 @@ struct TreeNode: Sendable {
             throw ManifestError(file: file, line: lineOffset == nil ? nil : 1, column: lineOffset == nil ? nil : 1,
                                 message: "invalid YAML: \(error)")
         }
-        return node.map { TreeNode(node: $0, file: file, tracksLines: lineOffset != nil) }
+        guard let node else { return nil }
+        return try TreeNode(node: node, file: file, tracksLines: lineOffset != nil, depth: 1, budget: NodeBudget())
     }
 
     init(kind: Kind, location: SourceLocation) {
@@ -35,17 +43,40 @@ struct TreeNode: Sendable {
         self.location = location
     }
 
-    private init(node: Node, file: String, tracksLines: Bool) {
+    /// Copies Yams' node, rejecting explicit tags, nesting deeper than `InputLimits.nesting` and
+    /// more than `InputLimits.nodes` nodes in all (aliases counted each time they are used).
+    private init(node: Node, file: String, tracksLines: Bool, depth: Int, budget: NodeBudget) throws {
         let mark = node.mark
         location = SourceLocation(file: file, line: tracksLines ? mark?.line : nil, column: tracksLines ? mark?.column : nil)
+        try budget.take(location)
+        let tag: String
+        switch node {
+        case .scalar(let scalar):
+            // Yams tags every quoted (or block) scalar `!!str` itself: only a plain one shows a written tag.
+            let quoted = scalar.style != .plain && scalar.style != .any
+            tag = quoted && scalar.tag.description == "tag:yaml.org,2002:str" ? "" : scalar.tag.description
+        case .sequence(let sequence): tag = sequence.tag.description
+        case .mapping(let mapping): tag = mapping.tag.description
+        }
+        if !tag.isEmpty {
+            let short = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst("tag:yaml.org,2002:".count) : tag
+            throw ManifestError(at: location, "YAML tags are not supported (found '\(short)'): write the plain value")
+        }
+        if depth > InputLimits.nesting, node.scalar == nil {
+            throw ManifestError(at: location, "nesting too deep: lists and mappings may nest at most \(InputLimits.nesting) levels")
+        }
         switch node {
         case .scalar(let scalar):
             kind = .scalar(scalar.string, plain: scalar.style == .plain || scalar.style == .any)
         case .sequence(let sequence):
-            kind = .sequence(sequence.map { TreeNode(node: $0, file: file, tracksLines: tracksLines) })
+            kind = .sequence(try sequence.map {
+                try TreeNode(node: $0, file: file, tracksLines: tracksLines, depth: depth + 1, budget: budget)
+            })
         case .mapping(let mapping):
-            kind = .mapping(mapping.map { (key: TreeNode(node: $0.key, file: file, tracksLines: tracksLines),
-                                           value: TreeNode(node: $0.value, file: file, tracksLines: tracksLines)) })
+            kind = .mapping(try mapping.map {
+                (key: try TreeNode(node: $0.key, file: file, tracksLines: tracksLines, depth: depth + 1, budget: budget),
+                 value: try TreeNode(node: $0.value, file: file, tracksLines: tracksLines, depth: depth + 1, budget: budget))
+            })
         }
     }
 

@@ -45,11 +45,15 @@ extension TreeNode {
         return nil
     }
 
-    func integer(_ path: String, atLeast minimum: Int? = nil) throws -> Int {
+    func integer(_ path: String, atLeast minimum: Int? = nil, atMost maximum: Int? = nil) throws -> Int {
         guard let text = plainText, let value = Int(text) else {
+            if let text = plainText, text.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "+" }), text.contains(where: \.isNumber) {
+                throw error("\(path): \(text) is out of range" + (maximum.map { " (at most \($0))" } ?? ""))
+            }
             throw error("\(path): expected an integer, got \(shortDescription)")
         }
         if let minimum, value < minimum { throw error("\(path): must be at least \(minimum) (got \(value))") }
+        if let maximum, value > maximum { throw error("\(path): must be at most \(maximum) (got \(value))") }
         return value
     }
 

@@ -72,7 +72,7 @@ struct Override {
         guard case .mapping(var pairs) = node.kind else {
             let done = path[..<(path.count - remaining.count)].joined(separator: ".")
             throw ManifestError(file: label, line: nil, column: nil,
-                                message: "cannot set '\(path.joined(separator: "."))': '\(done)' in the manifest is not a mapping")
+                                message: "cannot set '\(path.joined(separator: "."))': '\(done)' in the manifest is \(node.shortDescription), not a mapping")
         }
         if let index = pairs.firstIndex(where: { if case .scalar(key, _) = $0.key.kind { return true } else { return false } }) {
             pairs[index].value = try set(remaining.dropFirst(), in: pairs[index].value, location: location)

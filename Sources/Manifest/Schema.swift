@@ -30,8 +30,9 @@ enum Schema {
         ("training", training),
     ])
     static let sweep: Shape = .mapping([("mode", .leaf), ("axes", .sweepAxes), ("exclude", .leaf)])
-    static let grid: Shape = .mapping([("n", .leaf), ("d", .leaf), ("samples", .leaf)])
     static let range: Shape = .mapping([("from", .leaf), ("to", .leaf), ("step", .leaf)])
+    /// An axis is a list or a `{from, to, step}` range, so `--set grid.n.from=20` is a key.
+    static let grid: Shape = .mapping([("n", range), ("d", range), ("samples", .leaf)])
     static let render: Shape = .mapping([
         ("range", .leaf), ("levels", .leaf), ("boundary", .leaf), ("colormap", .leaf), ("mark_over_range", .leaf), ("style", .leaf),
     ])

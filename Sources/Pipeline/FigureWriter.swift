@@ -55,7 +55,7 @@ public enum FigureWriter {
     }
 
     /// Writes the figure unless it is up to date (`force` rewrites anyway). Results come from
-    /// `results` when given (a run passes what it verified or computed), else from the cache
+    /// `results` when it has them (a run passes what it verified or computed), else from the cache
     /// (each entry read and verified once).
     @discardableResult
     public static func write(_ figure: PlannedFigure, context: PipelineContext, results: ResultTable? = nil,
@@ -66,7 +66,8 @@ public enum FigureWriter {
         if !force, isUpToDate(figure, context: context) { return .unchanged }
         let inputs = try stamp(figure, context: context)
         let lookup: (TaskDigest) -> RenderedMetrics? = { digest in
-            if let results { return results[digest] }
+            // A task another run finished meanwhile (runs sharing the cache) is read from the cache.
+            if let known = results?[digest] { return known }
             return context.result(digest.hex).map(RenderedMetrics.init)
         }
         var missing = 0

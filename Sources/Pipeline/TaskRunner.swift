@@ -26,15 +26,21 @@ public enum TaskRunner {
 
     /// Executor work items for `tasks`; each result also goes to `results` when given. Loss curves
     /// are stored only with `keepLossCurves` (no figure uses them; `neural-recovery cell` prints them).
+    /// With `shared`, each task is re-checked and claimed first (runs sharing the cache split the work).
     public static func workItems(_ tasks: [PlannedTask], context: PipelineContext, keepLossCurves: Bool = false,
-                                 results: ResultTable? = nil) -> [WorkItem] {
+                                 results: ResultTable? = nil, shared: SharedRun? = nil) -> [WorkItem] {
         tasks.map { task in
             let spec = task.spec
             let label = "\(spec.kind.rawValue) n=\(spec.data.n) d=\(spec.data.d) sample=\(spec.data.sample) [\(task.key.prefix(12))]"
-            return WorkItem(key: task.key, label: label, cost: spec.costUnits) {
+            let compute: @Sendable () throws -> Void = {
+                // A task too large for this machine fails alone, before it allocates.
+                if let problem = spec.memoryProblem() { throw TaskRefusal(description: problem) }
                 let result = try CellEvaluator.evaluate(spec)
                 try store(result, of: task, context: context, keepLossCurves: keepLossCurves)
                 results?.insert(result, for: task.digest)
+            }
+            return WorkItem(key: task.key, label: label, cost: spec.costUnits) {
+                if let shared { try shared.perform(task, context: context, compute: compute) } else { try compute() }
             }
         }
     }

@@ -105,7 +105,7 @@ public struct TaskCache: Sendable {
 
     /// Reads and verifies the entry of `key` (its own file first, then the packs).
     public func lookup<Spec, Result>(_ key: String, as: CacheEntry<Spec, Result>.Type) -> CacheLookup<Spec, Result> {
-        guard let data = entryData(key) else { return .missing }
+        guard let data = entryData(key) else { return blockedEntryPath(key).map { .damaged($0) } ?? .missing }
         switch Self.verify(data, key: key, as: CacheEntry<Spec, Result>.self) {
         case .success(let entry): return .hit(entry)
         case .failure(let damage): return .damaged(damage.reason)
@@ -115,7 +115,7 @@ public struct TaskCache: Sendable {
     /// Reads and verifies the entry of `key` like `lookup`, decoding only its result (not the spec
     /// and fingerprints it also holds): what a renderer needs, at about half the cost.
     public func lookupResult<Result: Decodable>(_ key: String, as: Result.Type) -> ResultLookup<Result> {
-        guard let data = entryData(key) else { return .missing }
+        guard let data = entryData(key) else { return blockedEntryPath(key).map { .damaged($0) } ?? .missing }
         switch Self.verify(data, key: key, as: EntryResult<Result>.self) {
         case .success(let entry): return .hit(entry.result)
         case .failure(let damage): return .damaged(damage.reason)
@@ -151,18 +151,20 @@ public struct TaskCache: Sendable {
     }
 
     /// Writes an entry (atomically) and the latest-entry pointer `latestName` (default: the spec's
-    /// own hash); the pointer is left alone when it already records the same fingerprints.
+    /// own hash); the pointer is left alone when it already records the same fingerprints, and is
+    /// best-effort (it only serves `explain`: the entry is stored even when it cannot be written).
     /// `durable: false` is for bulk writers that sync once at the end (see `AtomicFile`).
     public func store<Spec, Result>(_ entry: CacheEntry<Spec, Result>, latestName: String? = nil,
                                     durable: Bool = true) throws {
         let body = try CanonicalJSON.encode(entry)
         var data = Data("\(Self.format) \(CanonicalJSON.sha256(body))\n".utf8)
         data.append(body)
+        try clearBlockedEntryPath(entry.key)
         try AtomicFile.write(data, to: entryURL(entry.key), durable: durable)
-        let name = try latestName ?? TaskKey.specHash(entry.spec)
+        guard let name = try? latestName ?? TaskKey.specHash(entry.spec) else { return }
         if latest(specHash: name)?.fingerprints == entry.fingerprints { return }
         let latest = LatestEntry(key: entry.key, fingerprints: entry.fingerprints)
-        try AtomicFile.write(try CanonicalJSON.encode(latest), to: latestURL(name), durable: durable)
+        try? AtomicFile.write(try CanonicalJSON.encode(latest), to: latestURL(name), durable: durable)
     }
 
     /// The newest entry pointer written under `specHash` (a spec hash or a family name), if any.

@@ -2,6 +2,7 @@ import ArgumentParser
 import CellData
 import CellEvaluation
 import Foundation
+import Manifest
 import ModelKinds
 import TaskCache
 
@@ -62,6 +63,8 @@ struct CellCommand: ParsableCommand {
         case (nil, .some(let c)):
             spec = .condition(cell.spec(formulation: nil, budget: .condition), name: c)
         }
+        try cell.checkLimits(spec, extra: [("--width", width)])
+        if epochs > InputLimits.epochs { throw failWithInputError("--epochs \(epochs): must be at most \(InputLimits.epochs)") }
         var result: CellResult
         do { result = try CellEvaluator.evaluate(spec) } catch let error as CellEvaluationError {
             throw failWithInputError(error.message)

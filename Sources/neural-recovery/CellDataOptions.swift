@@ -1,6 +1,9 @@
 import ArgumentParser
 import CellData
+import CellEvaluation
+import Manifest
 import ModelKinds
+import Planning
 
 extension PlantedModel: ExpressibleByArgument {}
 extension LearnedModel: ExpressibleByArgument {}
@@ -43,5 +46,16 @@ struct CellDataOptions: ParsableArguments {
             plantedWeights: plantedWeights ?? CellDataSpec.defaultPlantedWeights(learned: learned),
             k: k ?? CellDataSpec.defaultK(planted: planted, formulation: formulation),
             sigma: sigma, n: n, d: d, sample: sample, seed: seed, patternBudget: budget ?? patternBudget)
+    }
+
+    /// Rejects sizes past `InputLimits` and computations whose memory estimate exceeds the machine's,
+    /// before anything is allocated (one line, exit code 2).
+    func checkLimits(_ spec: CellSpec, extra: [(String, Int?)] = []) throws {
+        for (name, value) in [("--n", n), ("--d", d), ("--k", k)] + extra {
+            if let value, value > InputLimits.dimension {
+                throw failWithInputError("\(name) \(value): must be at most \(InputLimits.dimension)")
+            }
+        }
+        if let problem = spec.memoryProblem() { throw failWithInputError(problem) }
     }
 }

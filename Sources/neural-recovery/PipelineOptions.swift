@@ -17,6 +17,9 @@ struct PipelineOptions: ParsableArguments {
     var scale: ScaleProfile = .full
     @Option(help: "Output folder (figures under figures/, cache under cache/).")
     var outputs: String = "outputs"
+    @Option(help: ArgumentHelp("Refuse plans of more cell samples than this (default \(InputLimits.defaultMaxTasks)).",
+                               valueName: "count"))
+    var maxTasks: Int = InputLimits.defaultMaxTasks
 
     /// The manifest paths to use.
     func manifestPaths() throws -> [String] {
@@ -51,8 +54,23 @@ struct PipelineOptions: ParsableArguments {
 
     func plan() throws -> (Plan, PipelineContext) {
         let manifests = try loadManifests()
+        try checkPlanSize(manifests)
         do { return (try Plan(manifests: manifests), context()) } catch {
             throw failWithInputError("planning failed: \(error)")
+        }
+    }
+
+    /// Refuses, before planning allocates anything, more cell samples than `--max-tasks`.
+    func checkPlanSize(_ manifests: [ExperimentManifest]) throws {
+        var total = 0
+        for manifest in manifests {
+            let (sum, overflow) = total.addingReportingOverflow(manifest.cellSampleCount ?? .max)
+            total = overflow ? .max : sum
+        }
+        if total > maxTasks {
+            let count = total == .max ? "more than \(Int.max)" : "\(total)"
+            throw failWithInputError("the manifests ask for \(count) cell samples, more than the cap of \(maxTasks); "
+                                     + "shrink the grid or raise the cap with --max-tasks")
         }
     }
 }

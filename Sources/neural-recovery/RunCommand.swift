@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Compute the missing cell samples in parallel, then write each figure's SVG and CSV.",
         discussion: """
-        Figures whose inputs (task keys, renderer code, resolved manifest) are unchanged and whose output files are all in place are skipped without opening their cache entries. Of the other figures' tasks, only those without a verified cache entry run; a damaged entry is reported and recomputed. Each entry is read once, and loss curves are not stored unless --keep-loss-curves is given. Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash loses only the running tasks. A failing task is reported and the run continues; the exit code is 1 when any failed. With --shard i/N only a deterministic 1/N of the tasks runs (for job arrays sharing one cache); a later run without --shard finds them cached and renders.
+        Figures whose inputs (task keys, renderer code, resolved manifest) are unchanged and whose output files are all in place are skipped without opening their cache entries. Of the other figures' tasks, only those without a verified cache entry run; a damaged entry is reported and recomputed. Runs sharing an outputs folder split the work: each task is claimed by a lease file (cache/leases/) and checked again right before it starts, so a task another run finished or is computing is not computed twice. Each entry is read once, and loss curves are not stored unless --keep-loss-curves is given. Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash loses only the running tasks. A failing task is reported and the run continues; the exit code is 1 when any failed. With --shard i/N only a deterministic 1/N of the tasks runs (for job arrays sharing one cache); a later run without --shard finds them cached and renders.
 
         Examples:
           neural-recovery run                                   # every experiments/*.yaml
@@ -50,11 +50,14 @@ struct RunCommand: ParsableCommand {
         let toRun = TaskRunner.tasksToRun(tasks, context: context, results: results) { message in
             FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
         }
+        if let problem = OutputsCheck.problem(context, cache: !toRun.isEmpty, figures: shardSpec == nil) { throw failWithInputError(problem) }
         if jobs > 1 { BLASThreads.set(1) }
-        let work = TaskRunner.workItems(toRun, context: context, keepLossCurves: keepLossCurves, results: results)
+        let shared = SharedRun(context: context)
+        let work = TaskRunner.workItems(toRun, context: context, keepLossCurves: keepLossCurves, results: results, shared: shared)
         let report = Executor(jobs: jobs, progress: progress).run(work)
         DurationModel.record(toRun, context: context)
-        var summary = "executed \(report.completed) task\(report.completed == 1 ? "" : "s")"
+        var summary = "executed \(shared.executed) task\(shared.executed == 1 ? "" : "s")"
+        if shared.finishedElsewhere > 0 { summary += " (\(shared.finishedElsewhere) more finished by another run)" }
         if !report.failures.isEmpty { summary += ", \(report.failures.count) failed" }
         summary += String(format: " in %.1f s", report.seconds)
         if report.interrupted {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CellData
+import CellEvaluation
 import Foundation
 import InstanceFormat
 import LinearAlgebra
@@ -37,17 +38,16 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         guard formulation != .gd else { throw failWithInputError("--formulation gd is not a convex program; use exact, relaxed or approx") }
+        let output = try json.map { try OutputFile($0) }
         let spec = cell.spec(formulation: formulation)
+        try cell.checkLimits(.convex(spec, learned: cell.learned, formulation: formulation))
         let generated: CellSample
         do { generated = try CellSample.generate(spec) } catch let error as CellDataError {
             throw failWithInputError(error.message)
         }
         let instance = makeInstance(generated)
-        if let json {
-            let data = try instance.encoded()
-            do { try AtomicFile.write(data, to: URL(fileURLWithPath: json)) } catch {
-                throw failWithInputError("\(json): cannot write (\(error.localizedDescription))")
-            }
+        if let json, let output {
+            try output.write(try instance.encoded())
             print("wrote \(json): n = \(spec.n), d = \(spec.d), \(generated.patterns.patterns.count) patterns")
         } else {
             print(describe(generated))

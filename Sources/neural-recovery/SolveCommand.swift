@@ -27,7 +27,9 @@ struct SolveCommand: ParsableCommand {
         λ = 2(y − fit); solution: w0 for skip; u and v per pattern for exact/approx, w for relaxed; for \
         normalized also the maps Tᵢ = VᵢΣᵢ⁻¹, column-major) atomically (temp file + rename).
 
-        Exit codes: 0 the solve ran (whatever its status), 2 the instance is malformed or inconsistent.
+        Non-finite numbers (NaN, ±∞; only with a status other than solved) are written as null. The folder of --json OUT must exist.
+
+        Exit codes: 0 the solve ran (whatever its status), 2 the instance is malformed or inconsistent, or OUT's folder does not exist.
 
         Examples (from the repository's root):
           neural-recovery solve examples/instances/skip-exact_n40_d10.json
@@ -61,6 +63,7 @@ struct SolveCommand: ParsableCommand {
     var noWorkingSet = false
 
     func run() throws {
+        let output = try json.map { try OutputFile($0) }
         if let threads {
             guard threads >= 1 else { throw failWithInputError("--threads must be at least 1 (got \(threads))") }
             BLASThreads.set(threads)
@@ -105,14 +108,12 @@ struct SolveCommand: ParsableCommand {
                      result.residuals.coneViolation))
         print(String(format: "seconds      %.3f", result.seconds))
 
-        if let json {
-            let report = SolveReport(result)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let data = try encoder.encode(report)
-            do { try AtomicFile.write(data, to: URL(fileURLWithPath: json)) } catch {
-                throw failWithInputError("\(json): cannot write (\(error.localizedDescription))")
+        if let output {
+            var report = SolveReport(result)
+            if try NullSafeJSON.encode(report).hadNonFinite && report.status == SolverStatus.solved.rawValue {
+                report.status = SolverStatus.numericalError.rawValue
             }
+            try output.write(try NullSafeJSON.encode(report).data)
         }
     }
 }
