@@ -1,0 +1,43 @@
+import Foundation
+import Planning
+
+/// Which tasks one shard of a job array computes.
+public enum ShardSelection {
+    /// The tasks to run: all missing ones without `shard`; with `shard` (i, N) the share i of the
+    /// missing ones (`Plan.shard`), or, with a task list file, share i of that list, less what is
+    /// cached by now. Damaged entries count as missing and are reported (for this shard's tasks only).
+    public static func tasksToRun(_ plan: Plan, context: PipelineContext, shard: (index: Int, count: Int)?,
+                                  listPath: String?, report: (String) -> Void = { _ in }) throws -> [PlannedTask] {
+        let all = plan.tasks.values.sorted { $0.key < $1.key }
+        guard let shard else { return TaskRunner.tasksToRun(all, context: context, report: report) }
+        guard let listPath else {
+            let missing = TaskRunner.tasksToRun(all, context: context)
+            // Verified again for this shard alone, so only its own damaged entries are reported.
+            return TaskRunner.tasksToRun(Plan.shard(missing, index: shard.index, count: shard.count), context: context, report: report)
+        }
+        let list = try loadList(listPath)
+        guard list.shards == shard.count else {
+            throw ShardTaskListError(message: "\(listPath): written for \(list.shards) shards, not \(shard.count) (--shard \(shard.index)/\(shard.count))")
+        }
+        return TaskRunner.tasksToRun(try tasks(of: list, shard: shard.index, plan: plan, path: listPath),
+                                     context: context, report: report)
+    }
+
+    /// Reads a task list file.
+    public static func loadList(_ path: String) throws -> ShardTaskList {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ShardTaskListError(message: "\(path): cannot read the shard task list")
+        }
+        return try ShardTaskList.parse(String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    /// The planned tasks of shard `index` of `list`; every listed key must be in the plan.
+    public static func tasks(of list: ShardTaskList, shard index: Int, plan: Plan, path: String) throws -> [PlannedTask] {
+        let unknown = list.tasks.filter { plan.tasks[$0.key] == nil }.count
+        guard unknown == 0 else {
+            throw ShardTaskListError(message: "\(path): \(unknown) of its \(list.tasks.count) tasks are not in this plan "
+                                     + "(the manifests, overrides, scale or code changed since it was written); write a new one with `neural-recovery slurm`")
+        }
+        return list.keys(ofShard: index).map { plan.tasks[$0]! }
+    }
+}
