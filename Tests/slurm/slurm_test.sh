@@ -194,6 +194,7 @@ compare_outputs "$WORK/shared"
 # --- 3. cancel a shard mid-run, resubmit --------------------------------------------------------------
 # One shard at a time, so every entry written while element 1 runs is element 1's.
 submit "$WORK/shared2" --throttle 1
+squeue | sed 's/^/  squeue | /'
 waited=0
 until [ "$(squeue -h -t R -j "${ARRAY}_1" -o %i 2>/dev/null)" != "" ] && [ "$(entries "$WORK/shared2")" -ge 1 ]; do
   [ "$waited" -ge 6000 ] && fail "shard 1 never ran"
