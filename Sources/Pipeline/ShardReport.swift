@@ -34,8 +34,8 @@ public struct ShardStatus: Sendable, Equatable {
     /// The status of every shard of `list` (tasks of `plan`), with exit codes from `markerFolder`.
     public static func all(list: ShardTaskList, listPath: String, plan: Plan, context: PipelineContext,
                            markerFolder: String) throws -> [ShardStatus] {
-        try (1...list.shards).map { index in
-            let tasks = try ShardSelection.tasks(of: list, shard: index, plan: plan, path: listPath)
+        try ShardSelection.tasksByShard(of: list, plan: plan, path: listPath).enumerated().map { offset, tasks in
+            let index = offset + 1
             var damaged = 0
             let missing = TaskRunner.tasksToRun(tasks, context: context) { _ in damaged += 1 }
             let marker = FileManager.default.contents(atPath: "\(markerFolder)/\(index).exit")

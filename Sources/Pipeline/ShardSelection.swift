@@ -33,11 +33,16 @@ public enum ShardSelection {
 
     /// The planned tasks of shard `index` of `list`; every listed key must be in the plan.
     public static func tasks(of list: ShardTaskList, shard index: Int, plan: Plan, path: String) throws -> [PlannedTask] {
+        try tasksByShard(of: list, plan: plan, path: path)[index - 1]
+    }
+
+    /// The planned tasks of every shard of `list` (index 0 is shard 1).
+    public static func tasksByShard(of list: ShardTaskList, plan: Plan, path: String) throws -> [[PlannedTask]] {
         let unknown = list.tasks.filter { plan.tasks[$0.key] == nil }.count
         guard unknown == 0 else {
             throw ShardTaskListError(message: "\(path): \(unknown) of its \(list.tasks.count) tasks are not in this plan "
                                      + "(the manifests, overrides, scale or code changed since it was written); write a new one with `neural-recovery slurm`")
         }
-        return list.keys(ofShard: index).map { plan.tasks[$0]! }
+        return list.keysByShard().map { $0.map { plan.tasks[$0]! } }
     }
 }

@@ -45,9 +45,14 @@ public struct ShardTaskList: Sendable {
     }
 
     /// The keys of shard `index` (1-based), sorted.
-    public func keys(ofShard index: Int) -> [String] {
+    public func keys(ofShard index: Int) -> [String] { keysByShard()[index - 1] }
+
+    /// The sorted keys of every shard (index 0 is shard 1).
+    public func keysByShard() -> [[String]] {
         let shardOf = ShardAssignment.assign(tasks, count: shards)
-        return tasks.map(\.key).filter { shardOf[$0] == index }
+        var keys = [[String]](repeating: [], count: shards)
+        for task in tasks { keys[shardOf[task.key]! - 1].append(task.key) }
+        return keys
     }
 
     /// The expected cost of each shard (index 0 is shard 1).
