@@ -139,7 +139,7 @@ struct SlurmCommand: ParsableCommand {
             notes.append("no time estimate: some task kinds have no recorded durations yet")
         }
         notes.append(mem != nil ? "memory: --mem \(mem!) as given"
-                     : "memory: \(SlurmResources.memoryText(bytes: r.memoryBytes / Double(cpusPerTask))) per running task × \(cpusPerTask) ("
+                     : String(format: "memory: %.0f MiB per running task", r.memoryBytes / Double(cpusPerTask) / 1_048_576) + " × \(cpusPerTask) ("
                        + (r.memoryMeasured ? "measured peak × \(SlurmResources.memoryMargin)" : "default per kind: no run measured tasks this large") + ")")
         return notes
     }
