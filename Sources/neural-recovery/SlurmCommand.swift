@@ -51,24 +51,26 @@ struct SlurmCommand: ParsableCommand {
     @Flag(help: "Submit with sbatch after writing (otherwise print the command to submit).")
     var submit = false
 
-    func validate() throws {
-        guard shards >= 1 else { throw ValidationError("--shards must be at least 1") }
-        guard cpusPerTask >= 1 else { throw ValidationError("--cpus-per-task must be at least 1") }
-        guard timeFactor >= 1, timeFactor.isFinite else { throw ValidationError("--time-factor must be at least 1") }
-        if let throttle, throttle < 1 { throw ValidationError("--throttle must be at least 1") }
+    /// Bad options are a one-line error and exit code 2, like every pipeline command's bad input.
+    func checkOptions() throws {
+        guard shards >= 1 else { throw failWithInputError("--shards must be at least 1") }
+        guard cpusPerTask >= 1 else { throw failWithInputError("--cpus-per-task must be at least 1") }
+        guard timeFactor >= 1, timeFactor.isFinite else { throw failWithInputError("--time-factor must be at least 1") }
+        if let throttle, throttle < 1 { throw failWithInputError("--throttle must be at least 1") }
         if let time, time.range(of: #"^(\d+-)?\d+(:\d{1,2}){0,2}$"#, options: .regularExpression) == nil {
-            throw ValidationError("--time \(time): expected Slurm's notation, e.g. 90, 2:00:00 or 1-12:00:00")
+            throw failWithInputError("--time \(time): expected Slurm's notation, e.g. 90, 2:00:00 or 1-12:00:00")
         }
         if let mem, mem.range(of: #"^\d+[KMGT]?$"#, options: .regularExpression) == nil {
-            throw ValidationError("--mem \(mem): expected Slurm's notation, e.g. 4000M or 8G")
+            throw failWithInputError("--mem \(mem): expected Slurm's notation, e.g. 4000M or 8G")
         }
         for option in sbatchOption where !option.hasPrefix("-") || option.contains("\n") {
-            throw ValidationError("--sbatch-option \(option): expected one sbatch option such as --qos=long")
+            throw failWithInputError("--sbatch-option \(option): expected one sbatch option such as --qos=long")
         }
-        if dryRun && submit { throw ValidationError("--dry-run and --submit exclude each other") }
+        if dryRun && submit { throw failWithInputError("--dry-run and --submit exclude each other") }
     }
 
     func run() throws {
+        try checkOptions()
         let (plan, context) = try options.plan()
         let missing = TaskRunner.tasksToRun(plan.tasks.values.sorted { $0.key < $1.key }, context: context)
         guard !missing.isEmpty else {
