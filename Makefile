@@ -7,11 +7,12 @@ CONFIG       ?= release
 BIN          := .build/$(CONFIG)/neural-recovery
 DEBIAN_DEPS  := libopenblas-dev liblapacke-dev libglpk-dev
 BROWSER_DEPS := chromium chromium-driver
+SLURM_DEPS   := slurm-wlm munge
 SCALE        ?= full
 OUTPUTS      ?= outputs
 GALLERY_OUTPUTS ?= outputs
 
-.PHONY: all deps deps-browser build test check-all-ones test-gallery figures fuzz bench bench-peer bench-training-peer bench-pipeline fixtures clean help
+.PHONY: all deps deps-browser deps-slurm build test check-all-ones test-gallery test-slurm figures fuzz bench bench-peer bench-training-peer bench-pipeline fixtures clean help
 
 all: build
 
@@ -21,6 +22,7 @@ help:
 	@echo "make check-all-ones 10 000 random all-ones reachability decisions, each with a checked certificate (make test runs 300)"
 	@echo "make test-gallery   open outputs/index.html in headless Chromium: images load, links resolve (screenshot outputs/gallery.png; GALLERY_OUTPUTS=DIR for another folder)"
 	@echo "make build          release build of the neural-recovery tool"
+	@echo "make test-slurm     start a one-node Slurm cluster here (slurm-wlm, munge) and check \`neural-recovery slurm\` on it"
 	@echo "make deps           install the Debian packages (OpenBLAS, LAPACKE, GLPK) when missing"
 	@echo "make fuzz           mutated manifests through the tool (fixed seed, FUZZ_BUDGET=60 s): exit 0 or 2, no crash"
 	@echo "make bench          solver and training benchmarks"
@@ -36,6 +38,10 @@ deps:
 # Headless Chromium and its WebDriver, for the gallery's browser test.
 deps-browser:
 	@tools/apt-install-missing.sh $(BROWSER_DEPS)
+
+# Slurm (slurmctld, slurmd, sbatch, …) and munge, for the cluster test.
+deps-slurm:
+	@tools/apt-install-missing.sh $(SLURM_DEPS)
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
@@ -55,6 +61,11 @@ test-gallery: build deps-browser
 	@[ -x .venv-browser/bin/python ] || { python3 -m venv .venv-browser && .venv-browser/bin/pip install -q selenium; }
 	$(BIN) render --gallery-only --outputs $(GALLERY_OUTPUTS)
 	.venv-browser/bin/python tools/gallery_browser_check.py $(GALLERY_OUTPUTS)/index.html $(GALLERY_OUTPUTS)/gallery.png
+
+# `neural-recovery slurm` against a real one-node cluster (munged, slurmctld, slurmd started and stopped
+# by the test): a 4-shard array equals a local run; a cancelled shard's resubmission runs only what is missing.
+test-slurm: build deps-slurm
+	Tests/slurm/slurm_test.sh $(BIN) $(SLURM_TEST_MANIFESTS)
 
 # Every manifest under experiments/; only cells without a cache entry are computed.
 figures: build

@@ -165,9 +165,11 @@ public struct Plan: Sendable {
         tasks.values.filter { !cache.contains($0.digest) }.sorted { $0.digest < $1.digest }
     }
 
-    /// The deterministic share `index` (1-based) of `count` of `tasks`: sorted by key, every
-    /// `count`-th one. The same for every process, machine and run.
+    /// The deterministic share `index` (1-based) of `count` of `tasks`, balanced in expected cost
+    /// (`ShardAssignment` over each spec's `costUnits`), sorted by key. The same for every process,
+    /// machine and run given the same tasks; `run --shard` passes the missing ones.
     public static func shard(_ tasks: [PlannedTask], index: Int, count: Int) -> [PlannedTask] {
-        tasks.sorted { $0.digest < $1.digest }.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
+        let shardOf = ShardAssignment.assign(tasks.map { ($0.key, $0.spec.costUnits) }, count: count)
+        return tasks.filter { shardOf[$0.key] == index }.sorted { $0.digest < $1.digest }
     }
 }

@@ -9,6 +9,8 @@ let commandList: [ParsableCommand.Type] = [
     RenderCommand.self,
     VerifyCommand.self,
     GCCommand.self,
+    SlurmCommand.self,
+    SlurmReportCommand.self,
     CellCommand.self,
     SampleCommand.self,
     SolveCommand.self,

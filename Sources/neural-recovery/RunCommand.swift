@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Compute the missing cell samples in parallel, then write each figure's SVG and CSV.",
         discussion: """
-        Figures whose inputs (task keys, renderer code, resolved manifest) are unchanged and whose output files are all in place are skipped without opening their cache entries. Of the other figures' tasks, only those without a verified cache entry run; a damaged entry is reported and recomputed. Runs sharing an outputs folder split the work: each task is claimed by a lease file (cache/leases/) and checked again right before it starts, so a task another run finished or is computing is not computed twice. Each entry is read once, and loss curves are not stored unless --keep-loss-curves is given. Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash loses only the running tasks. A failing task is reported and the run continues; the exit code is 1 when any failed. With --shard i/N only a deterministic 1/N of the tasks runs (for job arrays sharing one cache); a later run without --shard finds them cached and renders.
+        Figures whose inputs (task keys, renderer code, resolved manifest) are unchanged and whose output files are all in place are skipped without opening their cache entries. Of the other figures' tasks, only those without a verified cache entry run; a damaged entry is reported and recomputed. Runs sharing an outputs folder split the work: each task is claimed by a lease file (cache/leases/) and checked again right before it starts, so a task another run finished or is computing is not computed twice. Each entry is read once, and loss curves are not stored unless --keep-loss-curves is given. Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash loses only the running tasks. A failing task is reported and the run continues; the exit code is 1 when any failed. With --shard i/N only a deterministic 1/N of the missing tasks runs, balanced in expected cost (for job arrays sharing one cache; see `slurm`); a later run without --shard finds them cached and renders. With --shard-tasks the shards split the task list `slurm` wrote instead of the tasks missing now, so array elements that start at different times agree.
 
         Examples:
           neural-recovery run                                   # every experiments/*.yaml
@@ -26,6 +26,8 @@ struct RunCommand: ParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: ArgumentHelp("Run only shard i of N (1-based), e.g. 3/10; no rendering.", valueName: "i/N"))
     var shard: String?
+    @Option(help: ArgumentHelp("With --shard: split the tasks listed in this file (written by `slurm`) instead of the tasks missing now.", valueName: "tasks.tsv"))
+    var shardTasks: String?
     @Flag(help: "No progress output.")
     var quiet = false
     @Flag(help: "Store each training task's loss curves in its cache entry (no figure uses them; with 400 epochs they make an entry ~15× larger).")
@@ -41,21 +43,25 @@ struct RunCommand: ParsableCommand {
             shardSpec = (parts[0], parts[1])
         }
         guard jobs >= 1 else { throw failWithInputError("--jobs must be at least 1") }
+        if shardTasks != nil && shardSpec == nil { throw failWithInputError("--shard-tasks needs --shard i/N") }
         let (plan, context) = try options.plan()
         let progress = ProgressLine(quiet: quiet)
         let state = RunState(plan: plan, context: context)
-        var tasks = state.pendingTasks
-        if let s = shardSpec { tasks = Plan.shard(tasks, index: s.index, count: s.count) }
         let results = ResultTable()
-        let toRun = TaskRunner.tasksToRun(tasks, context: context, results: results) { message in
-            FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
-        }
+        let toRun: [PlannedTask]
+        do {
+            toRun = try ShardSelection.tasksToRun(state.pendingTasks, plan: plan, context: context, shard: shardSpec,
+                                                  listPath: shardTasks, results: results) { message in
+                FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+            }
+        } catch let error as ShardTaskListError { throw failWithInputError(error.description) }
         if let problem = OutputsCheck.problem(context, cache: !toRun.isEmpty, figures: shardSpec == nil) { throw failWithInputError(problem) }
         if jobs > 1 { BLASThreads.set(1) }
         let shared = SharedRun(context: context)
         let work = TaskRunner.workItems(toRun, context: context, keepLossCurves: keepLossCurves, results: results, shared: shared)
         let report = Executor(jobs: jobs, progress: progress).run(work)
         DurationModel.record(toRun, context: context)
+        MemoryModel.record(toRun, jobs: jobs, context: context)
         var summary = "executed \(shared.executed) task\(shared.executed == 1 ? "" : "s")"
         if shared.finishedElsewhere > 0 { summary += " (\(shared.finishedElsewhere) more finished by another run)" }
         if !report.failures.isEmpty { summary += ", \(report.failures.count) failed" }
