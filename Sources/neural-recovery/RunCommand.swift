@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Compute the missing cell samples in parallel, then write each figure's SVG and CSV.",
         discussion: """
-        Only tasks without a verified cache entry run; a damaged entry is reported and recomputed. Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash loses only the running tasks. A failing task is reported and the run continues; the exit code is 1 when any failed. With --shard i/N only a deterministic 1/N of the tasks runs (for job arrays sharing one cache); a later run without --shard finds them cached and renders.
+        Before a run expected to take more than three minutes, the expected wall and CPU time are printed (the model of `plan --estimate`; the progress line's ETA uses it too). Only tasks without a verified cache entry run; a damaged entry is reported and recomputed. Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash loses only the running tasks. A failing task is reported and the run continues; the exit code is 1 when any failed. With --shard i/N only a deterministic 1/N of the tasks runs (for job arrays sharing one cache); a later run without --shard finds them cached and renders.
 
         Examples:
           neural-recovery run                                   # every experiments/*.yaml
@@ -28,6 +28,9 @@ struct RunCommand: ParsableCommand {
     var shard: String?
     @Flag(help: "No progress output.")
     var quiet = false
+
+    /// Runs expected to take longer than this (wall seconds) say so before they start.
+    static let announceAbove = 180.0
 
     func run() throws {
         var shardSpec: (index: Int, count: Int)?
@@ -47,8 +50,11 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
         }
         if jobs > 1 { BLASThreads.set(1) }
-        let report = Executor(jobs: jobs, progress: progress).run(TaskRunner.workItems(toRun, context: context))
-        DurationModel.record(toRun, context: context)
+        let expected = DurationModel.load(context).estimate(toRun)
+        if !quiet, expected.wallSeconds(jobs: jobs).expected > Self.announceAbove || !expected.complete && toRun.count > 100 {
+            FileHandle.standardError.write(Data("expected: \(EstimateReport.summary(expected, jobs: jobs))\n".utf8))
+        }
+        let report = TaskTiming.execute(toRun, context: context, jobs: jobs, progress: progress).report
         var summary = "executed \(report.completed) task\(report.completed == 1 ? "" : "s")"
         if !report.failures.isEmpty { summary += ", \(report.failures.count) failed" }
         summary += String(format: " in %.1f s", report.seconds)
