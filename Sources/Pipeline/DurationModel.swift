@@ -17,16 +17,19 @@ extension CellSpec {
     }
 }
 
-/// One measured task: its timing kind, its cost units and the CPU seconds it took.
+/// One measured task: its timing kind, its cost units, the CPU seconds it took and, when measured,
+/// its wall seconds (computation and storing its cache entry).
 public struct DurationObservation: Codable, Sendable, Equatable {
     public var kind: String
     public var cost: Double
     public var seconds: Double
+    public var wall: Double?
 
-    public init(kind: String, cost: Double, seconds: Double) {
+    public init(kind: String, cost: Double, seconds: Double, wall: Double? = nil) {
         self.kind = kind
         self.cost = cost
         self.seconds = seconds
+        self.wall = wall
     }
 }
 
@@ -39,6 +42,9 @@ public struct DurationObservation: Codable, Sendable, Equatable {
 /// uncertainty is the cost-weighted spread of the observed ratios t/c divided by √count, at least
 /// 10 % (CPU time on a shared machine varies that much) and at least 50 % with fewer than three
 /// observations. A plan's range is the estimate ± 2σ, the kinds' errors added in quadrature.
+///
+/// Wall time adds to the CPU time what each task spends off the CPU — above all the fsync of its cache
+/// entry, ~10–30 ms, which dominates the many cheap tasks — as the mean (wall − CPU) over measured tasks.
 public struct DurationModel: Codable, Sendable {
     /// Running sums of one kind's observations.
     public struct KindTotals: Codable, Sendable, Equatable {
@@ -68,6 +74,12 @@ public struct DurationModel: Codable, Sendable {
     public var version = 2
     /// Timing kind → its totals.
     public var kinds: [String: KindTotals] = [:]
+    /// Tasks with a measured wall time, and their summed wall − CPU seconds.
+    public var offCPUCount = 0
+    public var offCPUSeconds = 0.0
+
+    /// Mean seconds a task spends off the CPU (0 before any measurement).
+    public var offCPUPerTask: Double { offCPUCount > 0 ? offCPUSeconds / Double(offCPUCount) : 0 }
 
     public init() {}
 
@@ -104,6 +116,10 @@ public struct DurationModel: Codable, Sendable {
             t.secondsSquaredPerCost += o.seconds * o.seconds / o.cost
             t.longest = max(t.longest, o.seconds)
             kinds[o.kind] = t
+            if let wall = o.wall, wall.isFinite {
+                offCPUCount += 1
+                offCPUSeconds += max(0, wall - o.seconds)
+            }
         }
     }
 
@@ -151,6 +167,7 @@ public struct DurationModel: Codable, Sendable {
         }
         estimate.unknownKinds.sort()
         estimate.standardError = variance.squareRoot()
+        estimate.offCPUSeconds = offCPUPerTask * Double(tasks.count)
         return estimate
     }
 }
@@ -165,6 +182,8 @@ public struct TimeEstimate: Sendable, Equatable {
     public var standardError: Double = 0
     /// The longest single task predicted (bounds the wall time from below).
     public var longestTask: Double = 0
+    /// Predicted seconds the tasks spend off the CPU (storing entries), summed over the tasks.
+    public var offCPUSeconds: Double = 0
     /// Tasks (and their kinds) without any observation: not included in the seconds.
     public var unknownTasks = 0
     public var unknownKinds: [String] = []
@@ -179,11 +198,12 @@ public struct TimeEstimate: Sendable, Equatable {
         (max(0, cpuSeconds - 2 * standardError), cpuSeconds, cpuSeconds + 2 * standardError)
     }
 
-    /// Wall seconds with `jobs` parallel tasks on at least `jobs` free cores: the CPU time shared out,
-    /// but never less than the longest task. (low, expected, high).
+    /// Wall seconds with `jobs` parallel tasks on at least `jobs` free cores: the CPU time and the
+    /// off-CPU time shared out, but never less than the longest task. (low, expected, high).
     public func wallSeconds(jobs: Int) -> (low: Double, expected: Double, high: Double) {
         let j = Double(max(1, jobs))
         let r = cpuRange
-        return (max(r.low / j, longestTask), max(r.expected / j, longestTask), max(r.high / j, longestTask))
+        let wall = { (cpu: Double) in max((cpu + offCPUSeconds) / j, longestTask) }
+        return (wall(r.low), wall(r.expected), wall(r.high))
     }
 }

@@ -34,6 +34,10 @@ public enum EstimateReport {
                 + whole.unknownKinds.joined(separator: ", ") + ")"
         }
         lines.append(summary)
+        if whole.offCPUSeconds > 0 {
+            lines.append(String(format: "  (wall includes %.0f ms a task off the CPU — storing the cache entry, waiting — as measured: %@ in all)",
+                                1000 * model.offCPUPerTask, ProgressLine.duration(whole.offCPUSeconds)))
+        }
         return lines
     }
 

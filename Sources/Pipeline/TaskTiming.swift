@@ -32,9 +32,11 @@ public final class TaskTiming: @unchecked Sendable {
             let observation = DurationObservation(kind: spec.timingKind, cost: spec.costUnits, seconds: 0)
             return WorkItem(key: item.key, label: item.label, cost: cost?(spec) ?? item.cost) { [self] in
                 let start = cpuSeconds()
+                let wallStart = DispatchTime.now().uptimeNanoseconds
                 try item.work()
                 var o = observation
                 o.seconds = cpuSeconds() - start
+                o.wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
                 lock.lock()
                 recorded.append(o)
                 lock.unlock()

@@ -38,7 +38,8 @@ import Testing
         let kind = convex[0].spec.timingKind
         #expect(kind == "skip/relaxed")
         var model = DurationModel()
-        model.add((0..<5).map { _ in DurationObservation(kind: kind, cost: 1, seconds: 0.5) })
+        model.add((0..<5).map { i in DurationObservation(kind: kind, cost: 1, seconds: 0.5, wall: 0.5 + 0.01 * Double(i)) })
+        #expect(abs(model.offCPUPerTask - 0.02) < 1e-12)
         let e = model.estimate(tasks)
         let cost = convex.reduce(0) { $0 + $1.spec.costUnits }
         #expect(abs(e.cpuSeconds - 0.5 * cost) < 1e-9 * cost)
@@ -48,7 +49,9 @@ import Testing
         // All ratios equal: only the 10 % floor is left.
         #expect(abs(e.standardError - 0.1 * e.cpuSeconds) < 1e-9 * e.cpuSeconds)
         let wall = e.wallSeconds(jobs: 2)
-        #expect(abs(wall.expected - max(e.cpuSeconds / 2, e.longestTask)) < 1e-12)
+        // Off-CPU time (storing entries) counts for every task, measured kind or not.
+        #expect(abs(e.offCPUSeconds - 0.02 * Double(tasks.count)) < 1e-9)
+        #expect(abs(wall.expected - max((e.cpuSeconds + e.offCPUSeconds) / 2, e.longestTask)) < 1e-12)
         #expect(wall.low <= wall.expected && wall.expected <= wall.high)
     }
 
@@ -85,6 +88,7 @@ import Testing
         #expect(plan.missing(in: context.cache).count == missing.count - sample.count)
         #expect(model.kinds.values.reduce(0) { $0 + $1.count } == sample.count)
         #expect(model.kinds.values.allSatisfy { $0.seconds > 0 })
+        #expect(model.offCPUCount == sample.count)
         // The model was saved: loading it gives the same totals.
         #expect(DurationModel.load(context).kinds == model.kinds)
     }
