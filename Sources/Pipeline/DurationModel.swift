@@ -3,46 +3,207 @@ import Foundation
 import Planning
 import TaskCache
 
-/// Seconds per cost unit of each computation kind, learned from recorded task durations
-/// (`outputs/cache/durations.json`), for the plan's time estimate.
+extension CellSpec {
+    /// The kind a task's duration is modelled by: the convex program ("normalized/approx"), the
+    /// trained network ("skip/gd") or the condition ("condition nnic-k"). Tasks of one timing kind
+    /// run the same code, so their CPU time per cost unit (`costUnits`) is one number to learn.
+    public var timingKind: String {
+        switch kind {
+        case .convex, .training:
+            return "\(learned?.rawValue ?? "?")/\(formulation?.rawValue ?? "?")"
+        case .condition:
+            return "condition \(condition ?? "?")"
+        }
+    }
+}
+
+/// One measured task: its timing kind, its cost units, the CPU seconds it took and, when measured,
+/// its wall seconds (computation and storing its cache entry).
+public struct DurationObservation: Codable, Sendable, Equatable {
+    public var kind: String
+    public var cost: Double
+    public var seconds: Double
+    public var wall: Double?
+
+    public init(kind: String, cost: Double, seconds: Double, wall: Double? = nil) {
+        self.kind = kind
+        self.cost = cost
+        self.seconds = seconds
+        self.wall = wall
+    }
+}
+
+/// CPU seconds per cost unit of each timing kind, learned from measured tasks (the samples of
+/// `plan --estimate` and every task `run` computes), kept in `outputs/cache/durations.json`.
+///
+/// The model: a task of kind K with cost c takes r_K · c CPU seconds, where r_K = Σt / Σc over
+/// the kind's observations (the ratio estimator; the estimator's samples are drawn with probability
+/// proportional to cost, so the expensive tasks that dominate a total dominate r_K too). Its
+/// uncertainty is the cost-weighted spread of the observed ratios t/c divided by √count, at least
+/// 10 % (CPU time on a shared machine varies that much) and at least 50 % with fewer than three
+/// observations. A plan's range is the estimate ± 2σ, the kinds' errors added in quadrature.
+///
+/// Wall time adds to the CPU time what each task spends off the CPU — above all the fsync of its cache
+/// entry, ~10–30 ms, which dominates the many cheap tasks — as the mean (wall − CPU) over measured tasks.
 public struct DurationModel: Codable, Sendable {
-    /// kind → (total seconds, total cost units) of recorded tasks.
-    public var totals: [String: [Double]] = [:]
+    /// Running sums of one kind's observations.
+    public struct KindTotals: Codable, Sendable, Equatable {
+        public var count: Int = 0
+        /// Σ t (CPU seconds).
+        public var seconds: Double = 0
+        /// Σ c (cost units).
+        public var cost: Double = 0
+        /// Σ t²/c, for the cost-weighted variance of the ratios t/c.
+        public var secondsSquaredPerCost: Double = 0
+        /// The largest single observation (seconds).
+        public var longest: Double = 0
+
+        /// CPU seconds per cost unit.
+        public var rate: Double { cost > 0 ? seconds / cost : 0 }
+
+        /// The relative standard error of `rate` (with the floors the model documents).
+        public var relativeError: Double {
+            guard count > 0, rate > 0 else { return 1 }
+            let variance = max(0, secondsSquaredPerCost / cost - rate * rate)
+            let standardError = (variance / Double(count)).squareRoot() / rate
+            return max(standardError, count < 3 ? 0.5 : 0.1)
+        }
+    }
+
+    /// Format of the file; another version reads as an empty model.
+    public var version = 2
+    /// Timing kind → its totals.
+    public var kinds: [String: KindTotals] = [:]
+    /// Tasks with a measured wall time, and their summed wall − CPU seconds.
+    public var offCPUCount = 0
+    public var offCPUSeconds = 0.0
+
+    /// Mean seconds a task spends off the CPU (0 before any measurement).
+    public var offCPUPerTask: Double { offCPUCount > 0 ? offCPUSeconds / Double(offCPUCount) : 0 }
 
     public init() {}
 
     static func url(_ context: PipelineContext) -> URL { context.cache.root.appendingPathComponent("durations.json") }
 
+    /// The recorded model of `context` (empty when none or unreadable).
     public static func load(_ context: PipelineContext) -> DurationModel {
         guard let data = FileManager.default.contents(atPath: url(context).path),
-              let model = try? CanonicalJSON.decode(DurationModel.self, from: data) else { return DurationModel() }
+              let model = try? CanonicalJSON.decode(DurationModel.self, from: data),
+              model.version == DurationModel().version else { return DurationModel() }
         return model
     }
 
-    /// Adds the recorded durations of `tasks` (their cache entries) and saves.
-    public static func record(_ tasks: [PlannedTask], context: PipelineContext) {
+    /// Adds `observations` to the recorded model and saves it (atomically; concurrent processes
+    /// may each drop the other's additions, which only costs precision).
+    @discardableResult
+    public static func record(_ observations: [DurationObservation], context: PipelineContext) -> DurationModel {
         var model = load(context)
-        for task in tasks {
-            guard let result = context.result(task.key), let seconds = result.seconds, task.spec.costUnits > 0 else { continue }
-            var t = model.totals[task.spec.kind.rawValue] ?? [0, 0]
-            t[0] += seconds
-            t[1] += task.spec.costUnits
-            model.totals[task.spec.kind.rawValue] = t
+        model.add(observations)
+        if !observations.isEmpty, let data = try? CanonicalJSON.encode(model) {
+            try? FileManager.default.createDirectory(at: context.cache.root, withIntermediateDirectories: true)
+            try? AtomicFile.write(data, to: url(context))
         }
-        if let data = try? CanonicalJSON.encode(model) { try? AtomicFile.write(data, to: url(context)) }
+        return model
     }
 
-    /// Estimated seconds for `tasks`, and whether every kind had recorded durations.
-    public func estimate(_ tasks: [PlannedTask]) -> (seconds: Double, complete: Bool) {
-        var seconds = 0.0
-        var complete = true
+    /// Adds observations (those without positive cost or time are ignored).
+    public mutating func add(_ observations: [DurationObservation]) {
+        for o in observations where o.cost > 0 && o.seconds > 0 && o.seconds.isFinite {
+            var t = kinds[o.kind] ?? KindTotals()
+            t.count += 1
+            t.seconds += o.seconds
+            t.cost += o.cost
+            t.secondsSquaredPerCost += o.seconds * o.seconds / o.cost
+            t.longest = max(t.longest, o.seconds)
+            kinds[o.kind] = t
+            if let wall = o.wall, wall.isFinite {
+                offCPUCount += 1
+                offCPUSeconds += max(0, wall - o.seconds)
+            }
+        }
+    }
+
+    /// Predicted CPU seconds of one task, or nil when its kind has no observations (tasks that are
+    /// blank by definition cost nothing).
+    public func seconds(for spec: CellSpec) -> Double? {
+        let cost = spec.costUnits
+        if cost <= 0 { return 0 }
+        guard let t = kinds[spec.timingKind], t.rate > 0 else { return nil }
+        return t.rate * cost
+    }
+
+    /// Predicted CPU seconds for ordering work: the model where it knows the kind, otherwise the
+    /// cost units scaled by the rate over all kinds (or 1 s per unit with no observations at all).
+    public func schedulingSeconds(for spec: CellSpec) -> Double {
+        if let s = seconds(for: spec) { return s }
+        let all = kinds.values.reduce((0.0, 0.0)) { ($0.0 + $1.seconds, $0.1 + $1.cost) }
+        return spec.costUnits * (all.1 > 0 ? all.0 / all.1 : 1)
+    }
+
+    /// The estimate for `tasks`.
+    public func estimate(_ tasks: [PlannedTask]) -> TimeEstimate {
+        var costByKind: [String: (cost: Double, count: Int, largest: Double)] = [:]
         for task in tasks {
-            guard let t = totals[task.spec.kind.rawValue], t[1] > 0 else {
-                complete = false
+            let cost = task.spec.costUnits
+            guard cost > 0 else { continue }
+            var entry = costByKind[task.spec.timingKind] ?? (0, 0, 0)
+            entry.cost += cost
+            entry.count += 1
+            entry.largest = max(entry.largest, cost)
+            costByKind[task.spec.timingKind] = entry
+        }
+        var estimate = TimeEstimate(tasks: tasks.count)
+        var variance = 0.0
+        for (kind, entry) in costByKind {
+            guard let t = kinds[kind], t.rate > 0 else {
+                estimate.unknownKinds.append(kind)
+                estimate.unknownTasks += entry.count
                 continue
             }
-            seconds += task.spec.costUnits * t[0] / t[1]
+            let seconds = t.rate * entry.cost
+            estimate.cpuSeconds += seconds
+            variance += pow(seconds * t.relativeError, 2)
+            estimate.longestTask = max(estimate.longestTask, t.rate * entry.largest)
         }
-        return (seconds, complete)
+        estimate.unknownKinds.sort()
+        estimate.standardError = variance.squareRoot()
+        estimate.offCPUSeconds = offCPUPerTask * Double(tasks.count)
+        return estimate
+    }
+}
+
+/// Predicted CPU and wall time of a set of tasks.
+public struct TimeEstimate: Sendable, Equatable {
+    /// How many tasks it covers.
+    public var tasks: Int
+    /// Predicted CPU seconds of the tasks whose kind has observations.
+    public var cpuSeconds: Double = 0
+    /// One standard error of `cpuSeconds`.
+    public var standardError: Double = 0
+    /// The longest single task predicted (bounds the wall time from below).
+    public var longestTask: Double = 0
+    /// Predicted seconds the tasks spend off the CPU (storing entries), summed over the tasks.
+    public var offCPUSeconds: Double = 0
+    /// Tasks (and their kinds) without any observation: not included in the seconds.
+    public var unknownTasks = 0
+    public var unknownKinds: [String] = []
+
+    public init(tasks: Int) { self.tasks = tasks }
+
+    /// Whether every task's kind had observations.
+    public var complete: Bool { unknownTasks == 0 }
+
+    /// CPU seconds: (low, expected, high), the range being ± 2 standard errors.
+    public var cpuRange: (low: Double, expected: Double, high: Double) {
+        (max(0, cpuSeconds - 2 * standardError), cpuSeconds, cpuSeconds + 2 * standardError)
+    }
+
+    /// Wall seconds with `jobs` parallel tasks on at least `jobs` free cores: the CPU time and the
+    /// off-CPU time shared out, but never less than the longest task. (low, expected, high).
+    public func wallSeconds(jobs: Int) -> (low: Double, expected: Double, high: Double) {
+        let j = Double(max(1, jobs))
+        let r = cpuRange
+        let wall = { (cpu: Double) in max((cpu + offCPUSeconds) / j, longestTask) }
+        return (wall(r.low), wall(r.expected), wall(r.high))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Execution
 import Foundation
+import LinearAlgebra
 import Pipeline
 import Planning
 
@@ -10,10 +11,13 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Show what `run` would do: manifests, panels, tasks, shared cells, cached, to run, estimated time.",
         discussion: """
-        A task is one cell sample, identified by what it computes (never by the figure asking), so figures that share cells (7, 19, 20, 21) share tasks. "unique" counts each task once. The time estimate uses the durations recorded by earlier runs.
+        A task is one cell sample, identified by what it computes (never by the figure asking), so figures that share cells (7, 19, 20, 21) share tasks. "unique" counts each task once. The time estimate uses the CPU times recorded by earlier runs and estimates (outputs/cache/durations.json).
+
+        With --estimate, a small deterministic sample of the missing tasks is computed first (per manifest and task kind, --per-stratum tasks chosen with probability proportional to their cost, so weighted towards the expensive end of the grid; their results are stored in the cache like any run's), and the extrapolated CPU time and the wall time for --jobs are printed per task kind, per manifest and for the whole, each with a range of ± 2 standard errors. Repeating it samples further tasks and narrows the ranges.
 
         Examples:
           neural-recovery plan
+          neural-recovery plan --estimate --jobs 2
           neural-recovery plan experiments/fig07.yaml --scale smoke --print-config
           neural-recovery plan experiments/fig10.yaml --dot > fig10.dot
         """
@@ -24,26 +28,48 @@ struct PlanCommand: ParsableCommand {
     var printConfig = false
     @Flag(help: "Print the task graph (manifest → panel → task) in Graphviz dot format instead.")
     var dot = false
+    @Flag(help: "Compute a small stratified sample of the missing tasks first (kept in the cache), then print the time estimate per task kind and per manifest.")
+    var estimate = false
+    @Option(help: "With --estimate: tasks sampled per (manifest, task kind).")
+    var perStratum: Int = 2
+    @Option(help: "Parallel tasks: for the sample, and the job count the wall time is given for (default: one per core).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
+        guard jobs >= 1 else { throw failWithInputError("--jobs must be at least 1") }
+        guard perStratum >= 1 else { throw failWithInputError("--per-stratum must be at least 1") }
         let (plan, context) = try options.plan()
         if dot { print(Self.dot(plan)); return }
         let state = RunState(plan: plan, context: context)
-        let missing = state.missingTasks
+        var missing = state.missingTasks
         let panels = plan.figures.reduce(0) { $0 + $1.panels.count }
-        let estimate = DurationModel.load(context).estimate(missing)
+        var model = DurationModel.load(context)
+        var sampled = 0
+        if estimate {
+            let sample = EstimateSample.select(plan: plan, missing: missing, perStratum: perStratum)
+            if jobs > 1 { BLASThreads.set(1) }
+            FileHandle.standardError.write(Data("estimate: computing a sample of \(sample.count) of \(missing.count) missing tasks\n".utf8))
+            let (report, updated) = TaskTiming.execute(sample, context: context, jobs: jobs, progress: ProgressLine())
+            if report.interrupted { throw ExitCode(130) }
+            for f in report.failures { FileHandle.standardError.write(Data("failed: \(f.label): \(f.error)\n".utf8)) }
+            model = updated
+            sampled = report.completed - report.failures.count
+            missing = state.missingTasks
+        }
         print("manifests: \(plan.figures.count) (\(state.upToDate.filter { $0 }.count) with figures up to date)")
         print("panels:    \(panels)")
         print("tasks:     \(plan.references) (cell samples over all panels)")
         print("unique:    \(plan.tasks.count) (\(plan.references - plan.tasks.count) shared)")
         print("cached:    \(plan.tasks.count - missing.count)")
-        print("to run:    \(missing.count)")
+        print("to run:    \(missing.count)" + (estimate ? " (after the \(sampled) sampled just now)" : ""))
         if missing.isEmpty {
             print("estimate:  nothing to compute")
+        } else if estimate {
+            for line in EstimateReport.lines(plan: plan, tasks: missing, model: model, jobs: jobs) { print(line) }
         } else {
-            let text = ProgressLine.duration(estimate.seconds)
-            print("estimate:  \(estimate.complete ? "" : "at least ")\(text) of compute"
-                  + (estimate.complete ? "" : " (no recorded durations for some task kinds yet)"))
+            let e = model.estimate(missing)
+            print("estimate:  " + (e.cpuSeconds > 0 ? EstimateReport.summary(e, jobs: jobs) : "unknown")
+                  + (e.complete ? "" : " (no measured durations for \(e.unknownKinds.joined(separator: ", ")); `plan --estimate` measures a sample)"))
         }
         if printConfig {
             for figure in plan.figures {

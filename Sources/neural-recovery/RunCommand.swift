@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Compute the missing cell samples in parallel, then write each figure's SVG and CSV.",
         discussion: """
-        Figures whose inputs (task keys, renderer code, resolved manifest) are unchanged and whose output files are all in place are skipped without opening their cache entries. Of the other figures' tasks, only those without a verified cache entry run; a damaged entry is reported and recomputed. Runs sharing an outputs folder split the work: each task is claimed by a lease file (cache/leases/) and checked again right before it starts, so a task another run finished or is computing is not computed twice. Each entry is read once, and loss curves are not stored unless --keep-loss-curves is given. Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash loses only the running tasks. A failing task is reported and the run continues; the exit code is 1 when any failed. With --shard i/N only a deterministic 1/N of the missing tasks runs, balanced in expected cost (for job arrays sharing one cache; see `slurm`); a later run without --shard finds them cached and renders. With --shard-tasks the shards split the task list `slurm` wrote instead of the tasks missing now, so array elements that start at different times agree.
+        Figures whose inputs (task keys, renderer code, resolved manifest) are unchanged and whose output files are all in place are skipped without opening their cache entries. Of the other figures' tasks, only those without a verified cache entry run; a damaged entry is reported and recomputed. Before a run expected to take more than three minutes, the expected wall and CPU time are printed (the model of `plan --estimate`; the progress line's ETA uses it too). Runs sharing an outputs folder split the work: each task is claimed by a lease file (cache/leases/) and checked again right before it starts, so a task another run finished or is computing is not computed twice. Each entry is read once, and loss curves are not stored unless --keep-loss-curves is given. Each task's result is stored as soon as it finishes (atomically), so Ctrl-C or a crash loses only the running tasks. A failing task is reported and the run continues; the exit code is 1 when any failed. With --shard i/N only a deterministic 1/N of the missing tasks runs, balanced in expected cost (for job arrays sharing one cache; see `slurm`); a later run without --shard finds them cached and renders. With --shard-tasks the shards split the task list `slurm` wrote instead of the tasks missing now, so array elements that start at different times agree.
 
         Examples:
           neural-recovery run                                   # every experiments/*.yaml
@@ -32,6 +32,9 @@ struct RunCommand: ParsableCommand {
     var quiet = false
     @Flag(help: "Store each training task's loss curves in its cache entry (no figure uses them; with 400 epochs they make an entry ~15× larger).")
     var keepLossCurves = false
+
+    /// Runs expected to take longer than this (wall seconds) say so before they start.
+    static let announceAbove = 180.0
 
     func run() throws {
         var shardSpec: (index: Int, count: Int)?
@@ -57,10 +60,13 @@ struct RunCommand: ParsableCommand {
         } catch let error as ShardTaskListError { throw failWithInputError(error.description) }
         if let problem = OutputsCheck.problem(context, cache: !toRun.isEmpty, figures: shardSpec == nil) { throw failWithInputError(problem) }
         if jobs > 1 { BLASThreads.set(1) }
+        let expected = DurationModel.load(context).estimate(toRun)
+        if !quiet, expected.wallSeconds(jobs: jobs).expected > Self.announceAbove || !expected.complete && toRun.count > 100 {
+            FileHandle.standardError.write(Data("expected: \(EstimateReport.summary(expected, jobs: jobs))\n".utf8))
+        }
         let shared = SharedRun(context: context)
-        let work = TaskRunner.workItems(toRun, context: context, keepLossCurves: keepLossCurves, results: results, shared: shared)
-        let report = Executor(jobs: jobs, progress: progress).run(work)
-        DurationModel.record(toRun, context: context)
+        let report = TaskTiming.execute(toRun, context: context, jobs: jobs, progress: progress, keepLossCurves: keepLossCurves,
+                                        results: results, shared: shared).report
         MemoryModel.record(toRun, jobs: jobs, context: context)
         var summary = "executed \(shared.executed) task\(shared.executed == 1 ? "" : "s")"
         if shared.finishedElsewhere > 0 { summary += " (\(shared.finishedElsewhere) more finished by another run)" }

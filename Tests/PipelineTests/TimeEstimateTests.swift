@@ -1,0 +1,95 @@
+import CellEvaluation
+import Execution
+import Foundation
+import Manifest
+import Pipeline
+import Planning
+import Testing
+
+@Suite(.serialized) struct TimeEstimateTests {
+    func plan() throws -> Plan {
+        try Plan(manifests: [
+            try manifest("convex", cell: convexCell, metric: "recovery", n: "[10, 20, 40]", d: "[5]", samples: 3),
+            try manifest("training", cell: trainingCell, metric: "test_error"),
+        ])
+    }
+
+    @Test func modelRateAndRangeFollowTheObservations() {
+        var model = DurationModel()
+        // Ratios 1 and 3 per cost unit, cost 1 and 1: rate = 4 / 2 = 2, weighted variance 1, se = 1/√2 (35 %).
+        model.add([DurationObservation(kind: "k", cost: 1, seconds: 1), DurationObservation(kind: "k", cost: 1, seconds: 3)])
+        let t = model.kinds["k"]!
+        #expect(abs(t.rate - 2) < 1e-12)
+        #expect(abs(t.relativeError - 0.5) < 1e-12)  // fewer than three observations: the 50 % floor
+        model.add([DurationObservation(kind: "k", cost: 2, seconds: 4)])
+        let u = model.kinds["k"]!
+        #expect(abs(u.rate - 2) < 1e-12)
+        // Σt²/c = 1 + 9 + 8 = 18, Σc = 4: variance 18/4 − 4 = 0.5, se = √(0.5/3)/2 ≈ 0.204.
+        #expect(abs(u.relativeError - (0.5 / 3).squareRoot() / 2) < 1e-12)
+        // Observations without cost or time are ignored.
+        model.add([DurationObservation(kind: "k", cost: 0, seconds: 1), DurationObservation(kind: "k", cost: 1, seconds: 0)])
+        #expect(model.kinds["k"]!.count == 3)
+    }
+
+    @Test func estimateScalesCostUnitsAndReportsUnmeasuredKinds() throws {
+        let plan = try plan()
+        let tasks = Array(plan.tasks.values)
+        let convex = tasks.filter { $0.spec.kind == .convex }
+        let kind = convex[0].spec.timingKind
+        #expect(kind == "skip/relaxed")
+        var model = DurationModel()
+        model.add((0..<5).map { i in DurationObservation(kind: kind, cost: 1, seconds: 0.5, wall: 0.5 + 0.01 * Double(i)) })
+        #expect(abs(model.offCPUPerTask - 0.02) < 1e-12)
+        let e = model.estimate(tasks)
+        let cost = convex.reduce(0) { $0 + $1.spec.costUnits }
+        #expect(abs(e.cpuSeconds - 0.5 * cost) < 1e-9 * cost)
+        #expect(!e.complete)
+        #expect(e.unknownKinds == ["skip/gd"])
+        #expect(e.unknownTasks == tasks.count - convex.count)
+        // All ratios equal: only the 10 % floor is left.
+        #expect(abs(e.standardError - 0.1 * e.cpuSeconds) < 1e-9 * e.cpuSeconds)
+        let wall = e.wallSeconds(jobs: 2)
+        // Off-CPU time (storing entries) counts for every task, measured kind or not.
+        #expect(abs(e.offCPUSeconds - 0.02 * Double(tasks.count)) < 1e-9)
+        #expect(abs(wall.expected - max((e.cpuSeconds + e.offCPUSeconds) / 2, e.longestTask)) < 1e-12)
+        #expect(wall.low <= wall.expected && wall.expected <= wall.high)
+    }
+
+    @Test func sampleIsStratifiedDeterministicAndCostWeighted() throws {
+        let plan = try plan()
+        let missing = plan.tasks.values.sorted { $0.key < $1.key }
+        let first = EstimateSample.select(plan: plan, missing: missing, perStratum: 2)
+        let again = EstimateSample.select(plan: plan, missing: missing.reversed(), perStratum: 2)
+        #expect(first.map(\.key) == again.map(\.key))
+        // Two strata (convex, training), two picks each, each kind topped up to four (2 · perStratum).
+        #expect(first.count == 8)
+        #expect(Set(first.map(\.spec.timingKind)) == ["skip/relaxed", "skip/gd"])
+        // Cost-proportional picks land at the expensive end: the stratum's two are at n = 40 (which holds
+        // 16/21 of its cost), the top-up adds one at n = 20 and one at n = 40, none at n = 10.
+        let convexPicks = first.filter { $0.spec.kind == .convex }
+        #expect(convexPicks.count == 4)
+        #expect(convexPicks.prefix(2).allSatisfy { $0.spec.data.n == 40 })
+        #expect(convexPicks.filter { $0.spec.data.n == 40 }.count == 3)
+        #expect(!convexPicks.contains { $0.spec.data.n == 10 })
+        // Only missing tasks are sampled.
+        let rest = Array(missing.dropFirst(missing.count / 2))
+        let partial = EstimateSample.select(plan: plan, missing: rest, perStratum: 2)
+        #expect(Set(partial.map(\.key)).isSubset(of: Set(rest.map(\.key))))
+    }
+
+    @Test func executeStoresResultsAndRecordsCPUTime() throws {
+        let plan = try plan()
+        let context = temporaryContext()
+        defer { try? FileManager.default.removeItem(at: context.outputs) }
+        let missing = plan.missing(in: context.cache)
+        let sample = EstimateSample.select(plan: plan, missing: missing, perStratum: 1)
+        let (report, model) = TaskTiming.execute(sample, context: context, jobs: 2, progress: ProgressLine(quiet: true))
+        #expect(report.completed == sample.count && report.failures.isEmpty)
+        #expect(plan.missing(in: context.cache).count == missing.count - sample.count)
+        #expect(model.kinds.values.reduce(0) { $0 + $1.count } == sample.count)
+        #expect(model.kinds.values.allSatisfy { $0.seconds > 0 })
+        #expect(model.offCPUCount == sample.count)
+        // The model was saved: loading it gives the same totals.
+        #expect(DurationModel.load(context).kinds == model.kinds)
+    }
+}
