@@ -23,23 +23,23 @@ let package = Package(
         .target(name: "ModelKinds"),
         // Counter-based random streams (Philox4x64-10) keyed per cell sample.
         .target(name: "RandomStreams", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        // SPEC §1: the data of one cell sample.
+        // docs/science.md §1: the data of one cell sample.
         .target(name: "CellData", dependencies: ["CGLPK", "LinearAlgebra", "RandomStreams", "ModelKinds"]),
-        // SPEC §2: the group-norm convex programs and their interior-point solver.
+        // docs/science.md §2: the group-norm convex programs and their interior-point solver.
         .target(name: "ConvexSolver", dependencies: ["LinearAlgebra", "ModelKinds"]),
-        // SPEC §3: non-convex training with hand-written gradients.
+        // docs/science.md §3: non-convex training with hand-written gradients.
         .target(name: "Training", dependencies: ["LinearAlgebra", "RandomStreams", "ModelKinds"]),
-        // SPEC §5: neural isometry conditions.
+        // docs/science.md §5: neural isometry conditions.
         .target(name: "IsometryConditions", dependencies: ["LinearAlgebra", "ModelKinds"]),
         // Build-time digests of each module's sources (the pipeline's code fingerprints).
         .executableTarget(name: "source-fingerprinter"),
         .plugin(name: "SourceFingerprintPlugin", capability: .buildTool(), dependencies: ["source-fingerprinter"]),
         .target(name: "CodeFingerprint", plugins: ["SourceFingerprintPlugin"]),
-        // SPEC §4: what one cell sample computes (CellSpec → CellResult).
+        // docs/science.md §4: what one cell sample computes (CellSpec → CellResult).
         .target(name: "CellEvaluation", dependencies: ["CellData", "ConvexSolver", "Training", "IsometryConditions", "ModelKinds", "LinearAlgebra", "RandomStreams"]),
         // Content-addressed, crash-safe store of task results.
         .target(name: "TaskCache", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        // SVG heatmaps and CSV of aggregated grids (SPEC §6 look).
+        // SVG heatmaps and CSV of aggregated grids (docs/science.md §6 look).
         .target(name: "Render"),
         // Manifests → panels → content-hashed cell tasks.
         .target(name: "Planning", dependencies: ["Manifest", "CellEvaluation", "CellData", "ModelKinds", "TaskCache", "CodeFingerprint"]),

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Writes Tests/CellDataTests/Fixtures/all_ones_highs.json: design matrices and SciPy/HiGHS's
-answer to "does some u ≠ 0 have X u ≥ 0?" (SPEC §1), an independent check of
+answer to "does some u ≠ 0 have X u ≥ 0?" (docs/science.md §1), an independent check of
 AllOnesReachability (which runs GLPK's simplex on a different program).
 
 HiGHS's program: max 1ᵀX u s.t. 0 ≤ X u ≤ 1 (u free). For X of full column rank its optimum is
 positive exactly when some u has X u ≥ 0, X u ≠ 0 (otherwise its dual gives λ = 1 + α > 0 with
-Xᵀλ = 0: Stiemke's alternative). Matrices: the four SPEC §1 data kinds at sizes around Wendel's
+Xᵀλ = 0: Stiemke's alternative). Matrices: the four docs/science.md §1 data kinds at sizes around Wendel's
 50 % line n ≈ 2d, plus hand-made boundary cases. Stored row by row.
 Also writes Tests/CellDataTests/Fixtures/smallest_pc.json: NumPy's thin-SVD right singular
 vectors of the smallest singular values (the authors' `smallest-pc`) for a wide and a tall X.

@@ -11,7 +11,7 @@ public enum PlantedWeights {
             // Row by row, as NumPy's randn(d, k).
             for i in 0..<d { for j in 0..<k { w[i, j] = source.nextNormal() } }
         case .smallestPC:
-            // Thin SVD (SPEC §1, as the authors' code): the k smallest singular values above the
+            // Thin SVD (docs/science.md §1, as the authors' code): the k smallest singular values above the
             // numerical-rank tolerance (σ_max·max(n, d)·ε). For n < d these are among the n directions
             // X acts on, never its null space, so the labels are not identically zero.
             let svd = try SingularValueDecomposition(x, kind: .thin)

@@ -13,7 +13,7 @@ enum SyntheticEntries {
     static func result(for task: PlannedTask, lossCurves: Bool) -> CellResult {
         let spec = task.spec
         if spec.isBlankByDefinition {
-            return CellResult(status: CellResult.notComputedStatus, note: "normalized cells with n < d are not computed (SPEC §2)")
+            return CellResult(status: CellResult.notComputedStatus, note: "normalized cells with n < d are not computed (docs/science.md §2)")
         }
         var state = task.digest.w1 | 1
         func next() -> Double {

@@ -84,7 +84,7 @@ func bits(_ v: [Double]) -> [UInt64] { v.map(\.bitPattern) }
         let w = c.plantedWeights.column(0)
         let eig = try SymmetricEigen(Matrix.gram(c.x, .transpose))
         if n < d {
-            // Thin SVD (SPEC §1): the smallest non-zero singular value, i.e. the smallest eigenvalue of
+            // Thin SVD (docs/science.md §1): the smallest non-zero singular value, i.e. the smallest eigenvalue of
             // X Xᵀ (n×n), never X's null space — so the labels are not identically zero.
             let eigWide = try SymmetricEigen(Matrix.gram(c.x, .none))
             #expect(eigWide.values[0] > 1e-6)
