@@ -11,7 +11,7 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Show what `run` would do: manifests, panels, tasks, shared cells, cached, to run, estimated time.",
         discussion: """
-        A task is one cell sample, identified by what it computes (never by the figure asking), so figures that share cells (7, 19, 20, 21) share tasks. "unique" counts each task once. The time estimate uses the CPU times recorded by earlier runs and estimates (outputs/cache/durations.json).
+        A task is one cell sample, identified by what it computes (never by the figure asking), so figures that share cells (7, 19, 20, 21) share tasks. "unique" counts each task once. The time estimate uses the CPU times recorded by earlier runs and estimates (durations.json in the cache folder).
 
         With --estimate, a small deterministic sample of the missing tasks is computed first (per manifest and task kind, --per-stratum tasks chosen with probability proportional to their cost, so weighted towards the expensive end of the grid; their results are stored in the cache like any run's), and the extrapolated CPU time and the wall time for --jobs are printed per task kind, per manifest and for the whole, each with a range of ± 2 standard errors. Repeating it samples further tasks and narrows the ranges.
 
