@@ -81,6 +81,7 @@ public enum FigureWriter {
         let metric = manifest.metric.rawValue
         let options = renderOptions(manifest)
         var panels: [HeatmapPanel] = []
+        var computeSeconds = 0.0, samplesWithResults = 0
         for panel in figure.panels {
             var samples: [GridCell: [Double]] = [:]
             var rows: [SampleRow] = []
@@ -91,6 +92,8 @@ public enum FigureWriter {
                     guard let result = lookup(digest) else { missing += 1; continue }
                     if result.notComputed { blank = true; continue }
                     rows.append(SampleRow(n: cell.n, d: cell.d, sample: sample, values: result.dictionary))
+                    samplesWithResults += 1
+                    computeSeconds += result["seconds"] ?? 0
                     if let v = result[metric] { values.append(v) }
                 }
                 if !blank && !values.isEmpty { samples[GridCell(n: cell.n, d: cell.d)] = values }
@@ -105,6 +108,14 @@ public enum FigureWriter {
         }
         try put(SVG.figure(title: manifest.title, panels: panels, options: options), "figure.svg")
         try put(manifest.resolvedYAML(), "manifest.resolved.yaml")
+        var cellCode: [String: String] = [:]
+        for panel in manifest.panels() {
+            let units = panel.cell.cellSpec(n: manifest.grid.n.first ?? 1, d: manifest.grid.d.first ?? 1, sample: 0).codeUnits
+            cellCode.merge(context.fingerprints.restricted(to: units)) { a, _ in a }
+        }
+        try put(FigureProvenance.make(manifest, fingerprints: cellCode, renderer: context.fingerprints.restricted(to: codeUnits),
+                                      computeSeconds: computeSeconds, samples: samplesWithResults,
+                                      missingSamples: missing).text, FigureProvenance.fileName)
         if missing == 0 {
             try AtomicFile.write(Data(RenderStamp(inputs: inputs, files: files).text.utf8), to: stampURL)
         } else {

@@ -97,7 +97,13 @@ public enum GalleryWriter {
             incomplete = "some samples were not computed when it was rendered"
                 + (missingCells > 0 ? " (\(missingCells) cell\(missingCells == 1 ? "" : "s") blank)" : "")
         }
-        return GalleryFigure(name: manifest.name, title: manifest.title, statement: statement(manifest),
+        var line = statement(manifest)
+        if let provenance = FigureProvenance.read(folder) {
+            line += " · rendered \(provenance.rendered) by \(provenance.tool) on \(provenance.machine.cores) cores, "
+                + "\(Int(provenance.computeSeconds.rounded())) s of compute"
+            links.append(.init(label: "provenance", path: relative + FigureProvenance.fileName))
+        }
+        return GalleryFigure(name: manifest.name, title: manifest.title, statement: line,
                              image: relative + "figure.svg", links: links, boundaries: boundaries, incomplete: incomplete)
     }
 

@@ -1,10 +1,11 @@
 import ArgumentParser
+import Pipeline
 
 /// The `neural-recovery` command: phase-transition experiments of
 /// "Overparameterized ReLU Neural Networks Learn the Simplest Model" (Wang, Hua, Candès, Pilanci, 2022).
 @main
 struct NeuralRecovery: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = FigureProvenance.toolVersion
 
     static let configuration = CommandConfiguration(
         commandName: "neural-recovery",

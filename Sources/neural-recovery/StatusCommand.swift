@@ -43,6 +43,14 @@ struct StatusCommand: ParsableCommand {
                 line += "cells cached, figure to render (renderer code or manifest changed, or output files missing or altered)"
             }
             print(line)
+            // The figure on disk (e.g. committed to the repository) may be current although this
+            // cache lacks its cells: its provenance says what produced it.
+            if let provenance = FigureProvenance.read(context.figureFolder(name)) {
+                let why = provenance.changes(against: figure.manifest, fingerprints: context.fingerprints)
+                print(why.isEmpty
+                      ? "  rendered figure: current with this code and manifest (rendered \(provenance.rendered), \(provenance.missingSamples == 0 ? "complete" : "\(provenance.missingSamples) samples missing"))"
+                      : "  rendered figure (\(provenance.rendered)) is stale: " + why.joined(separator: "; "))
+            }
             let changes = Explainer.manifestChanges(figure, context: context)
             if !changes.isEmpty { print("  manifest changed since the last render:\n    " + changes.joined(separator: "\n    ")) }
         }

@@ -106,6 +106,21 @@ func executedCount(_ output: String) -> Int? {
             #expect(FileManager.default.fileExists(atPath: w.root.appendingPathComponent("outputs/" + String(match.1)).path),
                     "gallery link \(match.1)")
         }
+        // Provenance: what produced the figure. A copy of the figures without the cache (a fresh
+        // clone of the repository) is complete by its render stamp; after a manifest edit the
+        // provenance says why the rendered figure is stale.
+        let provenance = try String(contentsOf: folder.appendingPathComponent("provenance.json"), encoding: .utf8)
+        #expect(provenance.contains("\"samples\" : 18") && provenance.contains("\"missingSamples\" : 0")
+                && provenance.contains("\"IsometryConditions\"") && provenance.contains("\"Render\""), "\(provenance)")
+        let clone = w.root.appendingPathComponent("clone/outputs/figures")
+        try FileManager.default.createDirectory(at: clone, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: folder, to: clone.appendingPathComponent("cond"))
+        let cloned = try ToolRunner.run(["status", m, "--outputs", clone.deletingLastPathComponent().path])
+        #expect(cloned.stdout.contains("cond: complete"), "\(cloned.stdout)")
+        let edited = try w.write("cond.yaml", conditionManifest.replacingOccurrences(of: "samples: 3", with: "samples: 4"))
+        let changed = try ToolRunner.run(["status", edited, "--outputs", clone.deletingLastPathComponent().path])
+        #expect(changed.stdout.contains("is stale: manifest changed"), "\(changed.stdout)")
+        _ = try w.write("cond.yaml", conditionManifest)
         let second = try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"])
         #expect(second.status == 0)
         #expect(executedCount(second.stdout) == 0)
