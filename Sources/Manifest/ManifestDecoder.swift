@@ -230,24 +230,22 @@ struct ManifestDecoder {
             render.boundary = boundary
         }
         if let value = entries["colormap"]?.value {
-            let name = try value.string("render.colormap")
-            guard RenderOptions.colormaps.contains(name) else {
-                throw value.error("render.colormap: unknown value '\(name)'"
-                                  + Suggestions.didYouMean(name, in: RenderOptions.colormaps)
-                                  + "; allowed: \(RenderOptions.colormaps.joined(separator: ", "))")
-            }
-            render.colormap = name
+            render.colormap = try name(value, "render.colormap", allowed: RenderOptions.colormaps)
         }
         if let value = entries["mark_over_range"]?.value { render.markOverRange = try value.bool("render.mark_over_range") }
         if let value = entries["style"]?.value {
-            let name = try value.string("render.style")
-            guard RenderOptions.styles.contains(name) else {
-                throw value.error("render.style: unknown value '\(name)'"
-                                  + Suggestions.didYouMean(name, in: RenderOptions.styles)
-                                  + "; allowed: \(RenderOptions.styles.joined(separator: ", "))")
-            }
-            render.style = name
+            render.style = try name(value, "render.style", allowed: RenderOptions.styles)
         }
         return render
+    }
+
+    /// A string that must be one of `allowed`, with a suggestion when it is close to one.
+    private func name(_ node: TreeNode, _ path: String, allowed: [String]) throws -> String {
+        let name = try node.string(path)
+        guard allowed.contains(name) else {
+            throw node.error("\(path): unknown value '\(name)'" + Suggestions.didYouMean(name, in: allowed)
+                             + "; allowed: \(allowed.joined(separator: ", "))")
+        }
+        return name
     }
 }
