@@ -67,9 +67,12 @@ test-gallery: build deps-browser
 test-slurm: build deps-slurm
 	Tests/slurm/slurm_test.sh $(BIN) $(SLURM_TEST_MANIFESTS)
 
-# Every manifest under experiments/; only cells without a cache entry are computed.
+# Every manifest under experiments/; only cells without a cache entry are computed. Then, once
+# 10 000 or more entries are loose files, they are packed (nothing removed) so the cache stays
+# about its content's size on disk (see README: Cache).
 figures: build
 	$(BIN) run --scale $(SCALE) --outputs $(OUTPUTS) $(if $(JOBS),--jobs $(JOBS),) experiments/*.yaml
+	@$(BIN) gc --pack-only --min-loose 10000 --outputs $(OUTPUTS)
 
 # Every experiments/*.yaml mutated (byte flips, truncation, key deletion, aliases, huge numbers, tags,
 # nesting) with a fixed seed for FUZZ_BUDGET seconds: each run must exit 0 or 2, never by a signal,

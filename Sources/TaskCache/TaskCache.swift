@@ -179,6 +179,9 @@ public struct TaskCache: Sendable {
         return (looseKeys() + packs.digests.map(\.hex)).filter { seen.insert($0).inserted }
     }
 
+    /// How many entries are in their own files (not yet packed).
+    public func looseEntryCount() -> Int { looseKeys().count }
+
     /// Keys of the entries in their own files.
     func looseKeys() -> [String] {
         let entries = root.appendingPathComponent("entries")

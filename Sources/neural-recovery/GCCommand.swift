@@ -16,8 +16,21 @@ struct GCCommand: ParsableCommand {
     @OptionGroup var options: PipelineOptions
     @Flag(help: "Only count what would be removed.")
     var dryRun = false
+    @Flag(help: "Remove nothing: only pack the loose entries (what `make figures` does after a run).")
+    var packOnly = false
+    @Option(help: "With --pack-only: do nothing unless at least this many entries are loose (one file each).")
+    var minLoose = 0
 
     func run() throws {
+        if packOnly {
+            let context = options.context()
+            let loose = context.cache.looseEntryCount()
+            guard loose >= max(1, minLoose) else { return }
+            let all = Set(context.cache.allKeys())
+            _ = context.cache.collectGarbage(keeping: all)
+            print("packed \(all.count) entries (\(loose) were loose)")
+            return
+        }
         var keep = Set<String>()
         for scale in [options.scale, .full, .smoke] {
             var o = options

@@ -129,6 +129,24 @@ func executedCount(_ output: String) -> Int? {
         #expect(status.stdout.contains("cond: complete"))
     }
 
+    @Test func packOnlyKeepsEveryEntryAndPacksTheLooseOnes() throws {
+        let w = try Workspace()
+        defer { w.remove() }
+        let m = try w.write("cond.yaml", conditionManifest)
+        #expect(try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"]).status == 0)
+        #expect(w.entries().count == 18)
+        // Below the threshold nothing happens.
+        let below = try ToolRunner.run(["gc", "--pack-only", "--min-loose", "100", "--outputs", w.outputs])
+        #expect(below.status == 0 && below.stdout.isEmpty && w.entries().count == 18, "\(below.stdout)")
+        // An entry of another manifest (not named here) is kept too: --pack-only removes nothing.
+        let packed = try ToolRunner.run(["gc", "--pack-only", "--outputs", w.outputs])
+        #expect(packed.status == 0 && packed.stdout.contains("packed 18 entries (18 were loose)"), "\(packed.stdout) \(packed.stderr)")
+        #expect(w.entries().isEmpty)
+        try FileManager.default.removeItem(atPath: w.outputs + "/figures/cond/figure.svg")
+        let again = try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet"])
+        #expect(executedCount(again.stdout) == 0 && again.stdout.contains("rendered 1 figure"), "\(again.stdout) \(again.stderr)")
+    }
+
     @Test func verifyRecomputesAndNamesTheSamplesThatDiffer() throws {
         let w = try Workspace()
         defer { w.remove() }
