@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import Render
+
+/// The figures committed under outputs/figures/: each recovery map is monotone in n for each d
+/// within sampling noise, and has every cell of its grid. (Condition maps are not monotone by
+/// nature: with few samples there are few patterns, and the NNIC conditions hold trivially.)
+struct CommittedFigureTests {
+    static let figures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("outputs/figures")
+
+    /// (figure, panel CSV, metric) of every committed panel.
+    static func panels() -> [(figure: String, csv: URL, metric: String)] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: figures.path)) ?? []).sorted()
+        var out: [(String, URL, String)] = []
+        for name in names {
+            let folder = figures.appendingPathComponent(name)
+            guard let yaml = try? String(contentsOf: folder.appendingPathComponent("manifest.resolved.yaml"), encoding: .utf8),
+                  let line = yaml.split(separator: "\n").first(where: { $0.hasPrefix("metric: ") }) else { continue }
+            let metric = String(line.dropFirst("metric: ".count))
+            let csvs = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+                .filter { $0.hasPrefix("panel") && $0.hasSuffix(".csv") }.sorted()
+            for csv in csvs { out.append((name, folder.appendingPathComponent(csv), metric)) }
+        }
+        return out
+    }
+
+    static func read(_ url: URL) throws -> HeatmapPanel {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var cells: [GridCell: CellAggregate] = [:]
+        var ns = Set<Int>(), ds = Set<Int>()
+        for line in text.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 7, let n = Int(f[0]), let d = Int(f[1]) else { continue }
+            ns.insert(n); ds.insert(d)
+            if let count = Int(f[2]), let mean = Double(f[3]), let std = Double(f[4]), let lo = Double(f[5]), let hi = Double(f[6]) {
+                cells[GridCell(n: n, d: d)] = CellAggregate(count: count, mean: mean, std: std, min: lo, max: hi)
+            }
+        }
+        return HeatmapPanel(title: url.path, nValues: Array(ns), dValues: Array(ds), cells: cells)
+    }
+
+    @Test func recoveryMapsAreMonotoneInNWithinSamplingNoise() throws {
+        let rates = Self.panels().filter { $0.metric == "recovery" }
+        #expect(!rates.isEmpty, "no committed recovery figure under outputs/figures/")
+        for (figure, csv, _) in rates {
+            let panel = try Self.read(csv)
+            #expect(panel.cells.count == panel.nValues.count * panel.dValues.count,
+                    "\(figure)/\(csv.lastPathComponent): \(panel.cells.count) of \(panel.nValues.count * panel.dValues.count) cells")
+            let violations = MonotonicityCheck.violations(panel)
+            #expect(violations.isEmpty, "\(figure)/\(csv.lastPathComponent): \(violations.prefix(5))")
+        }
+    }
+}
