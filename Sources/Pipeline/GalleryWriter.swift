@@ -29,7 +29,7 @@ public enum GalleryWriter {
         let page = Gallery.html(
             heading: "neural-recovery: the paper's figures",
             preamble: "Every figure rendered under outputs/figures/, from the manifests in experiments/. "
-                + "Boundaries: per d the smallest n with mean recovery ≥ 0.5 (or distance ≤ 0.1), fitted as n ≈ c·d.",
+                + "Boundaries: per d the smallest n from which on the mean stays ≥ 0.5 (recovery, conditions) or ≤ 0.1 (distances), fitted as n ≈ c·d.",
             figures: entries)
         let url = outputs.appendingPathComponent(fileName)
         try AtomicFile.write(Data(page.utf8), to: url)

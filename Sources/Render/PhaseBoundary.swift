@@ -1,6 +1,9 @@
-/// The phase boundary of a panel: for each d, the smallest n whose mean meets a criterion
-/// (recovery ≥ 0.5, or distance ≤ 0.1), and the slope c of the line n ≈ c·d through the origin
-/// that fits those points best in least squares.
+/// The phase boundary of a panel: for each d, the smallest n from which on every computed cell
+/// meets a criterion (recovery ≥ 0.5, or distance ≤ 0.1), and the slope c of the line n ≈ c·d
+/// through the origin that fits those points best in least squares. "From which on" makes the
+/// boundary the last crossing: for a monotone map it is the first n meeting the criterion, and a
+/// map that also meets it at small n for another reason (a condition that holds trivially with few
+/// samples) is measured where it meets it for good.
 public struct PhaseBoundary: Sendable, Equatable {
     /// What a cell's mean must satisfy to count as past the transition.
     public enum Criterion: Sendable, Equatable {
@@ -18,8 +21,8 @@ public struct PhaseBoundary: Sendable, Equatable {
         }
     }
 
-    /// One point per d of the grid: the smallest computed n whose mean meets the criterion, or nil
-    /// when no computed n does.
+    /// One point per d of the grid: the smallest computed n from which on every computed mean meets
+    /// the criterion, or nil when the largest computed n does not.
     public let points: [(d: Int, n: Int?)]
     /// c of n ≈ c·d over the points that exist (Σ n·d / Σ d²); nil when there are none.
     public let slope: Double?
@@ -27,10 +30,14 @@ public struct PhaseBoundary: Sendable, Equatable {
     /// The boundary of `panel` under `criterion`.
     public init(_ panel: HeatmapPanel, criterion: Criterion) {
         points = panel.dValues.map { d in
-            (d, panel.nValues.first { n in
-                guard let mean = panel.aggregate(n: n, d: d)?.mean, !mean.isNaN else { return false }
-                return criterion.isMet(by: mean)
-            })
+            // From the largest n down, as long as every computed cell meets the criterion.
+            var from: Int?
+            for n in panel.nValues.reversed() {
+                guard let mean = panel.aggregate(n: n, d: d)?.mean, !mean.isNaN else { continue }
+                guard criterion.isMet(by: mean) else { break }
+                from = n
+            }
+            return (d, from)
         }
         var nd = 0.0, dd = 0.0
         for point in points {

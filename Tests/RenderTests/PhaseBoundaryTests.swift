@@ -7,7 +7,7 @@ private func panel(_ means: [GridCell: Double], count: Int = 10) -> HeatmapPanel
 }
 
 struct PhaseBoundaryTests {
-    @Test func boundaryIsTheSmallestNMeetingTheCriterionAndItsSlopeFitsThroughTheOrigin() {
+    @Test func boundaryIsWhereTheCriterionHoldsForGoodAndItsSlopeFitsThroughTheOrigin() {
         // Recovery 1 from n = 2d on (exact line n = 2d), except d = 30 where nothing recovers.
         var means: [GridCell: Double] = [:]
         for d in [10, 20, 30] {
@@ -25,6 +25,10 @@ struct PhaseBoundaryTests {
                                          GridCell(n: 80, d: 20): 0.6, GridCell(n: 30, d: 20): 0.4]), criterion: .atLeast(0.5))
         #expect(abs(mixed.slope! - 3.8) < 1e-12)
         #expect(PhaseBoundary(panel([GridCell(n: 10, d: 10): 0]), criterion: .atLeast(0.5)).slope == nil)
+        // Met at small n, lost, then met for good from n = 40: the boundary is the last crossing.
+        let dip = PhaseBoundary(panel([GridCell(n: 10, d: 10): 1, GridCell(n: 20, d: 10): 0.2, GridCell(n: 30, d: 10): 0.4,
+                                       GridCell(n: 40, d: 10): 0.6, GridCell(n: 50, d: 10): 1]), criterion: .atLeast(0.5))
+        #expect(dip.points.map(\.n) == [40] && dip.slope == 4)
     }
 
     @Test func monotoneRatesWithSamplingNoisePass() {
