@@ -24,6 +24,23 @@ public enum FigureVerifier {
         public static let exact = Tolerance(absolute: 1e-6, relative: 1e-5)
         /// Training: 400 epochs of AdamW amplify kernel-level rounding.
         public static let training = Tolerance(absolute: 1e-4, relative: 1e-3)
+        /// What a convex program's solution defines (distances, test error, other norm, cosine)
+        /// where the objective is held to `exact`: when the optimum is not unique (cells with
+        /// n ≤ d, ties between patterns), which optimal point the interior-point method reaches
+        /// depends on round-off, i.e. on the BLAS kernel (seen: 0.7 % between kernels at n = d = 10).
+        public static let convexSolution = Tolerance(absolute: 2e-2, relative: 2e-2)
+    }
+
+    /// Metrics of a convex cell that depend on which optimal solution was reached.
+    public static let solutionMetrics: Set<String> = ["weight_distance", "test_distance", "test_error", "other_norm", "cosine"]
+
+    /// The tolerance for `metric` of a cell of `kind`.
+    static func tolerance(_ metric: String, kind: CellSpec.Kind) -> Tolerance {
+        switch kind {
+        case .training: return .training
+        case .convex where solutionMetrics.contains(metric): return .convexSolution
+        default: return .exact
+        }
     }
 
     /// Metrics never compared.
@@ -109,8 +126,7 @@ public enum FigureVerifier {
             report.checked += 1
             let place = "\(candidate.figure) \(candidate.panelLabel.isEmpty ? "" : candidate.panelLabel + " ")"
                 + "n=\(candidate.n) d=\(candidate.d) sample=\(candidate.sample)"
-            let tolerance = candidate.spec.kind == .training ? Tolerance.training : Tolerance.exact
-            if let difference = compare(recorded: candidate.recorded, recomputed: result, tolerance: tolerance) {
+            if let difference = compare(recorded: candidate.recorded, recomputed: result, kind: candidate.spec.kind) {
                 report.differences.append("\(place): \(difference)")
             }
             progress("verified \(report.checked) (\(kindLabel(candidate.spec))), \(report.differences.count) differ")
@@ -120,7 +136,7 @@ public enum FigureVerifier {
     }
 
     /// Why a recomputed result differs from the recorded row, or nil when it agrees.
-    static func compare(recorded: [String: Double]?, recomputed: CellResult, tolerance: Tolerance) -> String? {
+    static func compare(recorded: [String: Double]?, recomputed: CellResult, kind: CellSpec.Kind) -> String? {
         guard let recorded else {
             return recomputed.isNotComputed ? nil : "recorded as not computed, now \(recomputed.status)"
         }
@@ -134,7 +150,8 @@ public enum FigureVerifier {
             case (nil, let b?): problems.append("\(name) missing, now \(b)")
             case (let a?, let b?):
                 if a.isNaN && b.isNaN { continue }
-                let agree = verdicts.contains(name) ? a == b : abs(a - b) <= tolerance.absolute + tolerance.relative * abs(a)
+                let t = tolerance(name, kind: kind)
+                let agree = verdicts.contains(name) ? a == b : abs(a - b) <= t.absolute + t.relative * abs(a)
                 if !agree { problems.append("\(name) recorded \(a), now \(b)") }
             }
         }
