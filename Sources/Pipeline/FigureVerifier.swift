@@ -85,15 +85,15 @@ public enum FigureVerifier {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: figuresFolder.path)) ?? []).sorted()
         for name in names where only?.contains(name) ?? true {
             let folder = figuresFolder.appendingPathComponent(name)
-            guard let yaml = try? String(contentsOf: folder.appendingPathComponent("manifest.resolved.yaml"), encoding: .utf8)
+            guard let yaml = try? String(contentsOf: folder.appendingPathComponent(FigureWriter.manifestName), encoding: .utf8)
             else { continue }
             let manifest = try ExperimentManifest.parse(yaml: yaml, name: name,
-                                                        file: folder.appendingPathComponent("manifest.resolved.yaml").path)
+                                                        file: folder.appendingPathComponent(FigureWriter.manifestName).path)
             let complete = FileManager.default.fileExists(atPath: folder.appendingPathComponent(FigureWriter.stampName).path)
             let panels = manifest.panels()
             var found = false
             for panel in panels {
-                let suffix = panels.count == 1 ? "" : "-\(panel.index + 1)"
+                let suffix = FigureWriter.panelSuffix(index: panel.index, of: panels.count)
                 guard let text = try? String(contentsOf: folder.appendingPathComponent("samples\(suffix).csv"), encoding: .utf8)
                 else { continue }
                 found = true

@@ -18,6 +18,12 @@ public enum FigureWriter {
     /// The code the outputs depend on besides the cells.
     public static let codeUnits = ["Render", "Pipeline"]
 
+    /// The suffix of panel `index`'s files (`panel-2.csv`): none when the figure has one panel.
+    public static func panelSuffix(index: Int, of count: Int) -> String { count == 1 ? "" : "-\(index + 1)" }
+
+    /// The resolved manifest's file name in a figure's folder (what the figure computed).
+    public static let manifestName = "manifest.resolved.yaml"
+
     /// The render stamp's file name in a figure's folder; written only for a complete figure.
     public static let stampName = ".render-stamp"
 
@@ -101,13 +107,13 @@ public enum FigureWriter {
             let heatmap = HeatmapPanel(title: manifest.title, sweepLabel: panel.label.isEmpty ? nil : panel.label,
                                        nValues: manifest.grid.n, dValues: manifest.grid.d, samples: samples)
             panels.append(heatmap)
-            let suffix = figure.panels.count == 1 ? "" : "-\(panel.index + 1)"
+            let suffix = panelSuffix(index: panel.index, of: figure.panels.count)
             try put(SVG.panel(heatmap, options: options), "panel\(suffix).svg")
             try put(CSV.aggregates(heatmap), "panel\(suffix).csv")
             try put(CSV.samples(rows, metrics: sampleMetrics), "samples\(suffix).csv")
         }
         try put(SVG.figure(title: manifest.title, panels: panels, options: options), "figure.svg")
-        try put(manifest.resolvedYAML(), "manifest.resolved.yaml")
+        try put(manifest.resolvedYAML(), manifestName)
         var cellCode: [String: String] = [:]
         for panel in manifest.panels() {
             let units = panel.cell.cellSpec(n: manifest.grid.n.first ?? 1, d: manifest.grid.d.first ?? 1, sample: 0).codeUnits

@@ -22,7 +22,7 @@ public enum GalleryWriter {
         for name in names {
             let folder = context.figureFolder(name)
             guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("figure.svg").path),
-                  let yaml = try? String(contentsOf: folder.appendingPathComponent("manifest.resolved.yaml"), encoding: .utf8),
+                  let yaml = try? String(contentsOf: folder.appendingPathComponent(FigureWriter.manifestName), encoding: .utf8),
                   let manifest = try? ExperimentManifest.parse(yaml: yaml, name: name) else { continue }
             entries.append(try entry(manifest, folder: folder))
         }
@@ -78,19 +78,21 @@ public enum GalleryWriter {
         var boundaries: [GalleryFigure.Boundary] = []
         var missingCells = 0
         for panel in panels {
-            let suffix = panels.count == 1 ? "" : "-\(panel.index + 1)"
+            let suffix = FigureWriter.panelSuffix(index: panel.index, of: panels.count)
             links.append(.init(label: "panel\(suffix).csv", path: relative + "panel\(suffix).csv"))
             links.append(.init(label: "samples\(suffix).csv", path: relative + "samples\(suffix).csv"))
             let csv = folder.appendingPathComponent("panel\(suffix).csv")
             guard FileManager.default.fileExists(atPath: csv.path) else { missingCells += manifest.grid.n.count * manifest.grid.d.count; continue }
-            let heatmap = try readAggregates(csv, title: manifest.title, label: panel.label, grid: manifest.grid)
+            let cells = try CSV.readAggregates(String(contentsOf: csv, encoding: .utf8))
+            let heatmap = HeatmapPanel(title: manifest.title, sweepLabel: panel.label.isEmpty ? nil : panel.label,
+                                       nValues: manifest.grid.n, dValues: manifest.grid.d, cells: cells)
             missingCells += manifest.grid.n.count * manifest.grid.d.count - heatmap.cells.count
             if let (criterion, text) = boundaryCriterion(manifest.metric) {
                 boundaries.append(.init(panel: panel.label.isEmpty ? "—" : panel.label, criterion: text,
                                         slope: PhaseBoundary(heatmap, criterion: criterion).slope))
             }
         }
-        links.append(.init(label: "manifest", path: relative + "manifest.resolved.yaml"))
+        links.append(.init(label: "manifest", path: relative + FigureWriter.manifestName))
         // FigureWriter stamps a figure only when every sample of every cell had a result.
         var incomplete: String?
         if !FileManager.default.fileExists(atPath: folder.appendingPathComponent(FigureWriter.stampName).path) {
@@ -107,16 +109,4 @@ public enum GalleryWriter {
                              image: relative + "figure.svg", links: links, boundaries: boundaries, incomplete: incomplete)
     }
 
-    /// A panel read back from its aggregate CSV (`n,d,count,mean,std,min,max`; blank fields: not computed).
-    static func readAggregates(_ url: URL, title: String, label: String, grid: Grid) throws -> HeatmapPanel {
-        let text = try String(contentsOf: url, encoding: .utf8)
-        var cells: [GridCell: CellAggregate] = [:]
-        for line in text.split(separator: "\n").dropFirst() {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 7, let n = Int(f[0]), let d = Int(f[1]), let count = Int(f[2]), let mean = Double(f[3]),
-                  let std = Double(f[4]), let lo = Double(f[5]), let hi = Double(f[6]) else { continue }
-            cells[GridCell(n: n, d: d)] = CellAggregate(count: count, mean: mean, std: std, min: lo, max: hi)
-        }
-        return HeatmapPanel(title: title, sweepLabel: label.isEmpty ? nil : label, nValues: grid.n, dValues: grid.d, cells: cells)
-    }
 }

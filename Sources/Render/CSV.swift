@@ -43,6 +43,19 @@ public enum CSV {
         return out
     }
 
+    /// The cells of an aggregate CSV written by `aggregates` (rows with empty fields, i.e. cells not
+    /// computed, and lines that are not rows are left out).
+    public static func readAggregates(_ text: String) -> [GridCell: CellAggregate] {
+        var cells: [GridCell: CellAggregate] = [:]
+        for line in text.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count == aggregateHeader.count, let n = Int(f[0]), let d = Int(f[1]), let count = Int(f[2]),
+                  let mean = Double(f[3]), let std = Double(f[4]), let lo = Double(f[5]), let hi = Double(f[6]) else { continue }
+            cells[GridCell(n: n, d: d)] = CellAggregate(count: count, mean: mean, std: std, min: lo, max: hi)
+        }
+        return cells
+    }
+
     /// The header of the per-sample CSV: `n,d,sample` then the metric names in the order given.
     public static func sampleHeader(metrics: [String]) -> String {
         (["n", "d", "sample"] + metrics).map(Format.csvField).joined(separator: ",") + "\n"

@@ -101,3 +101,13 @@ import Testing
     #expect(HeatmapPanel.defaultNValues.count == 40 && HeatmapPanel.defaultNValues.last == 400)
     #expect(HeatmapPanel.defaultDValues == [10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
 }
+
+@Test func aggregateCSVReadsBackExactly() {
+    let cells: [GridCell: CellAggregate] = [
+        GridCell(n: 10, d: 5): CellAggregate(count: 10, mean: 0.1, std: 0.25, min: 0, max: 1),
+        GridCell(n: 20, d: 10): CellAggregate(count: 3, mean: 1.0 / 3.0, std: 1e-7, min: -0.0, max: 12_345_678.5),
+    ]
+    // (20, 5) and (10, 10) are not computed: blank rows, left out on reading.
+    let panel = HeatmapPanel(title: "t", nValues: [10, 20], dValues: [5, 10], cells: cells)
+    #expect(CSV.readAggregates(CSV.aggregates(panel)) == cells)
+}

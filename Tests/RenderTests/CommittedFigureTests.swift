@@ -27,17 +27,13 @@ struct CommittedFigureTests {
 
     static func read(_ url: URL) throws -> HeatmapPanel {
         let text = try String(contentsOf: url, encoding: .utf8)
-        var cells: [GridCell: CellAggregate] = [:]
+        // The grid from every row, computed or not; the cells from the shared reader.
         var ns = Set<Int>(), ds = Set<Int>()
         for line in text.split(separator: "\n").dropFirst() {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 7, let n = Int(f[0]), let d = Int(f[1]) else { continue }
-            ns.insert(n); ds.insert(d)
-            if let count = Int(f[2]), let mean = Double(f[3]), let std = Double(f[4]), let lo = Double(f[5]), let hi = Double(f[6]) {
-                cells[GridCell(n: n, d: d)] = CellAggregate(count: count, mean: mean, std: std, min: lo, max: hi)
-            }
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            if f.count >= 2, let n = Int(f[0]), let d = Int(f[1]) { ns.insert(n); ds.insert(d) }
         }
-        return HeatmapPanel(title: url.path, nValues: Array(ns), dValues: Array(ds), cells: cells)
+        return HeatmapPanel(title: url.path, nValues: Array(ns), dValues: Array(ds), cells: CSV.readAggregates(text))
     }
 
     @Test func recoveryMapsAreMonotoneInNWithinSamplingNoise() throws {
