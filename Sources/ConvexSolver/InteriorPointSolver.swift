@@ -10,8 +10,9 @@ import ModelKinds
 /// (x, y, z, s, τ, κ) with Nesterov–Todd scaling on the second-order cones and Mehrotra's
 /// predictor–corrector. The embedding detects infeasibility: a Farkas certificate ends the solve
 /// with `.primalInfeasible`. Every Newton step is solved by `NewtonSystem`: per-block factorizations
-/// of size rᵢ+1 and one n×n Cholesky. Relaxed programs with many patterns go through `WorkingSetSolve`
-/// first (a subproblem on a few patterns, its answer checked on the whole program).
+/// of size rᵢ+1 and one n×n Cholesky. Programs with many patterns go through `WorkingSetSolve` first (a
+/// subproblem on a few patterns, its answer checked on the whole program; the iteration limit applies to each
+/// interior-point solve, and the result counts the iterations of all of them).
 ///
 /// Threading: the solver itself is sequential; BLAS uses the threads the caller set with
 /// `BLASThreads.set`. Results differ across thread counts only by round-off (on a working set, round-off
@@ -38,9 +39,7 @@ public struct InteriorPointSolver: Sendable {
         case .finished(let state, let status):
             result = state.result(status: status, program: program)
         case .abandoned(let spent):
-            var budget = settings
-            budget.maxIterations = max(0, settings.maxIterations - spent)
-            let (state, status) = IterationState.solve(prog, settings: budget)
+            let (state, status) = IterationState.solve(prog, settings: settings)
             result = state.result(status: status, program: program)
             result.iterations += spent
         }

@@ -131,17 +131,17 @@ struct ProgramBlocks {
         self.patterns = pats
         self.skipBlock = skip
         let layout = Layout(patterns: pats, internalCount: internalCount, skip: skip, formulation: program.formulation,
-                            n: n, beta: program.beta)
+                            n: n, residualScale: program.beta.squareRoot())
         (blocks, residual, nx, ns, lpRange, socSegments, c, h) = layout.parts
         self.b = program.y
         self.objectiveScale = program.formulation == .approx ? program.beta : 1
     }
 
-    /// The same program restricted to some of its internal patterns (relaxed programs only: one block per
-    /// pattern), keeping the skip block: the subproblem of `WorkingSetSolve`. The maps Tᵢ are shared, not
-    /// recomputed. `representative` of the result lists the kept patterns.
+    /// The same program restricted to some of its internal patterns (all blocks of each kept pattern, with
+    /// their ReLU-cone rows), keeping the skip block and the approx residual: the subproblem of
+    /// `WorkingSetSolve`. The maps Tᵢ are shared, not recomputed. `representative` of the result lists the
+    /// kept patterns.
     init(restricting full: ProgramBlocks, to kept: [Int]) {
-        precondition(full.formulation == .relaxed)
         n = full.n; d = full.d; X = full.X
         model = full.model; formulation = full.formulation; parallelism = full.parallelism
         var pats = kept.map { full.patterns[$0] }
@@ -151,7 +151,7 @@ struct ProgramBlocks {
         skipBlock = skip
         representative = kept.indices.map { $0 }
         let layout = Layout(patterns: pats, internalCount: kept.count, skip: skip, formulation: full.formulation,
-                            n: n, beta: 1)
+                            n: n, residualScale: full.residual?.scale ?? 1)
         (blocks, residual, nx, ns, lpRange, socSegments, c, h) = layout.parts
         self.b = full.b
         objectiveScale = full.objectiveScale
@@ -168,7 +168,7 @@ struct ProgramBlocks {
         var socSegments: [(offset: Int, dim: Int)] = []
 
         init(patterns pats: [PatternBlock], internalCount: Int, skip: Int?, formulation: Formulation, n: Int,
-             beta: Double) {
+             residualScale: Double) {
             let withCones = formulation != .relaxed
             var xOff = 0, socOff = 0
             var pending: [(pattern: Int, sign: Double, dim: Int, lp: Bool)] = []
@@ -196,7 +196,7 @@ struct ProgramBlocks {
             lpRange = socTotal..<lpOff
             ns = lpOff
             if formulation == .approx {
-                residual = ResidualBlock(x: xOff, scale: beta.squareRoot())
+                residual = ResidualBlock(x: xOff, scale: residualScale)
                 xOff += n
             }
             nx = xOff
@@ -344,6 +344,29 @@ struct ProgramBlocks {
             for i in 0..<(n * d) { out[i] = X[i] }
         }
         for j in 0..<blk.dim { for i in 0..<n { out[i + j * n] *= blk.sign * pat.mask[i] } }
+        return out
+    }
+
+    /// (SₖX Tₖ)ᵀ of pattern k, rₖ × n column-major: column j is Sₖⱼ Tₖᵀxⱼ. The ReLU-cone rows of a block
+    /// enter Gᵀz as −(this)·z (docs/science.md §2: SₖX Tₖ w ≥ 0).
+    func coneRowsTransposed(pattern k: Int) -> [Double] {
+        let pat = patterns[k]
+        let r = pat.rank
+        var out = Self.unfilled(r * n)
+        if r == 0 { return out }
+        X.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer { op in
+                if let t = pat.map {
+                    t.withUnsafeBufferPointer { tp in
+                        RawKernels.gemm(.transpose, .transpose, m: r, n: n, k: d, alpha: 1, a: tp.baseAddress!, lda: d,
+                                        b: xp.baseAddress!, ldb: n, beta: 0, c: op.baseAddress!, ldc: r)
+                    }
+                } else {
+                    for j in 0..<n { for i in 0..<d { op[i + j * d] = xp[j + i * n] } }
+                }
+                for j in 0..<n where pat.sign[j] < 0 { for i in 0..<r { op[i + j * r] = -op[i + j * r] } }
+            }
+        }
         return out
     }
 

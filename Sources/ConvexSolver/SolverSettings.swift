@@ -10,7 +10,8 @@ public struct SolverSettings: Sendable, Equatable {
     public var gapToleranceRelative: Double = 1e-9
     /// Tolerance of the infeasibility certificates (normalised Farkas residual). Default 1e−9.
     public var infeasibilityTolerance: Double = 1e-9
-    /// Iteration limit. Default 100.
+    /// Iteration limit of each interior-point solve (on a working set: of each round, and of the direct solve
+    /// when the rounds give up). Default 100.
     public var maxIterations: Int = 100
     /// Fraction of the distance to the cone boundary a step may travel. Default 0.99.
     public var stepFraction: Double = 0.99
@@ -21,7 +22,7 @@ public struct SolverSettings: Sendable, Equatable {
     /// a shift (from 1e−14 up to 1e−4 relative) is added only when the Cholesky factorization fails.
     public var schurRegularization: Double = 0
 
-    /// Relaxed programs with at least `WorkingSetSolve.minimumPatterns` patterns: solve on a working set of
+    /// Programs (all nine) with at least `WorkingSetSolve.minimumPatterns` patterns: solve on a working set of
     /// patterns first, grown until the whole program's stopping tests pass (see `WorkingSetSolve`; the answer
     /// is checked on the whole program either way). Default true.
     public var workingSet: Bool = true

@@ -1,19 +1,24 @@
 import Foundation
 import LinearAlgebra
 
-/// Relaxed programs, `min Σₖ ‖wₖ‖ s.t. Σₖ Aₖwₖ = y`, on a working set of blocks.
+/// Programs with many patterns, `min Σₖ ‖wₖ‖ s.t. Σₖ Aₖwₖ (− √β r) = y` (with ReLU cones Gₖwₖ ≤ 0 in exact
+/// and approx programs), on a working set of patterns.
 ///
-/// At the optimum only the blocks whose dual constraint ‖Aₖᵀλ‖ ≤ 1 is active carry weight, and on the
-/// paper's instances those are a handful out of hundreds. So the interior-point method first solves the
-/// program restricted to a working set S (the blocks most correlated with y, enough of them for their ranks
-/// to cover y twice over), then checks the whole program: its point is the subproblem's, with zero weights
-/// (and slacks) outside S and there the dual zₖ = (max(τ, ‖Aₖᵀy‖), Aₖᵀy), which is feasible exactly when
-/// the block's dual constraint holds. The full program's own stopping tests (`IterationState.evaluate`) decide:
-/// when they pass, that point is the answer — the same tests, tolerances and certificates as a direct solve.
-/// Otherwise the blocks that violate their dual constraint most join S and the subproblem is solved again.
-/// A Farkas certificate of the subproblem is checked the same way (Aₖᵀy = 0 outside S makes it one of the
-/// full program). When S would grow past half of the blocks, or a subproblem ends in another status, the
-/// caller solves the full program directly.
+/// At the optimum only the blocks whose dual constraint is active carry weight, and on the paper's instances
+/// those are a handful to a quarter of the patterns. So the interior-point method first solves the program
+/// restricted to a working set S (the patterns most correlated with y, enough of them for their ranks to
+/// cover y twice over), then checks the whole program: its point is the subproblem's, with zero weights (and
+/// slacks) outside S, and there a dual that is feasible exactly when the block's dual constraint holds:
+/// - a block without ReLU cones (relaxed, and the skip block) gets zₖ = (max(τ, ‖gₖ‖), gₖ) with gₖ = Aₖᵀy;
+/// - a block with ReLU cones (exact, approx) has the constraint ‖gₖ − Cₖμ‖ ≤ τ for some multipliers μ ≥ 0 of
+///   its cone rows (Cₖ = (SₖXTₖ)ᵀ): μ = 0 when ‖gₖ‖ ≤ τ already, else the non-negative least-squares
+///   problem min ‖gₖ − Cₖμ‖ over μ ≥ 0 (`NonnegativeLeastSquares`, stopped as soon as the residual is ≤ τ);
+///   the block gets z = (max(τ, ‖gₖ − Cₖμ‖), gₖ − Cₖμ) on its cone and μ on its ReLU rows.
+/// The full program's own stopping tests (`IterationState.evaluate`) decide: when they pass, that point is the
+/// answer — the same tests, tolerances and certificates as a direct solve. Otherwise the patterns that
+/// violate their dual constraint most join S and the subproblem is solved again. A Farkas certificate of the
+/// subproblem is checked the same way (with τ replaced by 0). When S would grow past half of the patterns,
+/// or a subproblem ends in another status, the caller solves the full program directly.
 struct WorkingSetSolve {
     let prog: ProgramBlocks
     let settings: SolverSettings
@@ -31,11 +36,11 @@ struct WorkingSetSolve {
 
     /// How the working-set solve ended.
     enum Outcome {
-        /// The full program's point and its status: `.solved` or `.primalInfeasible`, checked on the full program,
-        /// or `.maxIterations` when the rounds used up the iteration limit.
+        /// The full program's point and its status, `.solved` or `.primalInfeasible`, checked on the full program.
+        /// Its iteration count is that of all rounds together.
         case finished(IterationState, SolverStatus)
-        /// Not applicable or given up: solve the full program directly, with what is left of the iteration limit.
-        /// Carries the iterations spent.
+        /// Not applicable or given up (the set would grow past half of the patterns, or a subproblem ended in
+        /// another status, e.g. its iteration limit): solve the full program directly. Carries the iterations spent.
         case abandoned(iterations: Int)
     }
 
@@ -43,12 +48,13 @@ struct WorkingSetSolve {
     private var patternCount: Int { prog.skipBlock ?? prog.patterns.count }
 
     func run() -> Outcome {
-        guard settings.workingSet, prog.formulation == .relaxed, patternCount >= Self.minimumPatterns else { return .abandoned(iterations: 0) }
-        var blockOf = [Int](repeating: -1, count: prog.patterns.count)
-        for (k, blk) in prog.blocks.enumerated() { blockOf[blk.pattern] = k }
-        // Scores ‖Aₖᵀy‖: the first working set takes the highest until their ranks add up to 2n.
+        guard settings.workingSet, patternCount >= Self.minimumPatterns else { return .abandoned(iterations: 0) }
+        var blocksOf = [[Int]](repeating: [], count: prog.patterns.count)
+        for (k, blk) in prog.blocks.enumerated() { blocksOf[blk.pattern].append(k) }
+        // Scores ‖Aₖᵀy‖ (the same for a pattern's two signed blocks): the first working set takes the highest
+        // until their ranks add up to 2n.
         let scores = blockNorms(prog.adjoint(ys: [prog.b], zs: nil)[0])
-        let order = (0..<patternCount).sorted { scores[blockOf[$0]] > scores[blockOf[$1]] }
+        let order = (0..<patternCount).sorted { scores[blocksOf[$0][0]] > scores[blocksOf[$1][0]] }
         var kept: [Int] = []
         var rankSum = prog.skipBlock.map { prog.patterns[$0].rank } ?? 0
         for i in order where kept.count < Self.initialPatterns || rankSum < 2 * prog.n {
@@ -59,18 +65,10 @@ struct WorkingSetSolve {
         for round in 1...Self.maxRounds {
             if 2 * kept.count > patternCount { break }
             kept.sort()
-            // The iteration limit holds for all rounds together (and the direct solve after them).
-            var budget = settings
-            budget.maxIterations = settings.maxIterations - spent
-            let (state, status) = IterationState.solve(ProgramBlocks(restricting: prog, to: kept), settings: budget)
+            // Each interior-point solve (a round, or the direct solve after them) has the whole iteration limit,
+            // so that the working set never turns a program a direct solve finishes into `maxIterations`.
+            let (state, status) = IterationState.solve(ProgramBlocks(restricting: prog, to: kept), settings: settings)
             spent += state.iterations
-            if status == .maxIterations {
-                // The limit is reached: report it, with the subproblem's last iterate in the whole program.
-                var (full, _) = lift(state, dual: state.y, kept: kept, blockOf: blockOf, certificate: false)
-                _ = full.evaluate(settings: settings)
-                full.iterations = spent
-                return .finished(full, .maxIterations)
-            }
             guard status == .solved || status == .primalInfeasible else {
                 if settings.verbose {
                     FileHandle.standardError.write("  working set round \(round): \(kept.count) of \(patternCount) patterns, subproblem \(status) after \(state.iterations) iterations: solving the full program\n".data(using: .utf8)!)
@@ -78,19 +76,20 @@ struct WorkingSetSolve {
                 break
             }
             // The subproblem's dual is the analytic centre of its optimal face, which need not respect the
-            // constraints of the patterns left out. The optimal face also holds its projection onto the span of
-            // the blocks carrying weight (same Aₖᵀy there, same bᵀy as y ∈ that span); that is the minimum-norm
-            // certificate of the irrepresentable condition, feasible for the whole program whenever recovery
-            // holds. Try it first.
+            // constraints of the patterns left out. In a relaxed program the optimal face also holds its
+            // projection onto the span of the blocks carrying weight (same Aₖᵀy there, same bᵀy as y ∈ that
+            // span); that is the minimum-norm certificate of the irrepresentable condition, feasible for the
+            // whole program whenever recovery holds. Try it first. (With ReLU cones the kept blocks' duals
+            // involve their cone multipliers, and the approx dual is unique: the subproblem's own is used.)
             var candidates = [state.y]
-            if status == .solved, let projected = projectedDual(state, kept: kept, blockOf: blockOf) {
+            if status == .solved, !prog.hasReluCones, let projected = projectedDual(state, kept: kept, blocksOf: blocksOf) {
                 candidates.insert(projected, at: 0)
             }
             var excess = [Double](repeating: 0, count: patternCount)
             var finished: (IterationState, SolverStatus)? = nil
             for (c, dual) in candidates.enumerated() {
-                var (full, image) = lift(state, dual: dual, kept: kept, blockOf: blockOf,
-                                         certificate: status == .primalInfeasible)
+                var (full, violation) = lift(state, dual: dual, kept: kept, blocksOf: blocksOf,
+                                             certificate: status == .primalInfeasible)
                 let (verdict, _) = full.evaluate(settings: settings)
                 if settings.verbose {
                     let which = c + 1 < candidates.count ? "projected dual" : "subproblem's dual"
@@ -103,13 +102,7 @@ struct WorkingSetSolve {
                     finished = (full, status)
                     break
                 }
-                // Blocks outside S whose dual constraint fails under this dual (‖Aₖᵀy‖ > τ; for a certificate,
-                // Aₖᵀy ≠ 0), by how much.
-                let norms = blockNorms(image)
-                let limit = status == .solved ? state.tau : 0
-                for i in 0..<patternCount where norms[blockOf[i]] > limit {
-                    excess[i] = max(excess[i], norms[blockOf[i]] - limit)
-                }
+                for i in 0..<patternCount { excess[i] = max(excess[i], violation[i]) }
             }
             if let finished { return .finished(finished.0, finished.1) }
             // The patterns outside S that violate their dual constraint under either dual, worst first.
@@ -127,7 +120,7 @@ struct WorkingSetSolve {
 
     /// The subproblem's dual projected onto the span of the blocks that carry weight (‖wₖ‖ above 1e−6 of the
     /// largest; their columns Aₖ stacked, fewer than n of them), or nil when there is nothing to project.
-    private func projectedDual(_ state: IterationState, kept: [Int], blockOf: [Int]) -> [Double]? {
+    private func projectedDual(_ state: IterationState, kept: [Int], blocksOf: [[Int]]) -> [Double]? {
         let sub = state.prog
         let norms = sub.blocks.map { blk in
             Vector.norm(Array(state.x[(blk.x + 1)..<(blk.x + 1 + blk.dim)]))
@@ -135,8 +128,7 @@ struct WorkingSetSolve {
         guard let largest = norms.max(), largest > 0 else { return nil }
         var columns: [Double] = []
         for (k, sblk) in sub.blocks.enumerated() where norms[k] > 1e-6 * largest {
-            let fullPattern = sblk.pattern < kept.count ? kept[sblk.pattern] : prog.skipBlock!
-            columns += prog.blockColumns(blockOf[fullPattern])
+            columns += prog.blockColumns(fullBlock(of: sblk, sub: sub, kept: kept, blocksOf: blocksOf))
         }
         let m = columns.count / prog.n
         guard m > 0, m < prog.n,
@@ -152,6 +144,13 @@ struct WorkingSetSolve {
         return out
     }
 
+    /// The full program's block of subproblem block `sblk`: the same sign of pattern kept[j] (sub pattern j),
+    /// or the skip block.
+    private func fullBlock(of sblk: NormBlock, sub: ProgramBlocks, kept: [Int], blocksOf: [[Int]]) -> Int {
+        let fullPattern = sblk.pattern < kept.count ? kept[sblk.pattern] : prog.skipBlock!
+        return blocksOf[fullPattern].first { prog.blocks[$0].sign == sblk.sign }!
+    }
+
     /// ‖(v)ₖ‖ over each block's w entries.
     private func blockNorms(_ v: [Double]) -> [Double] {
         prog.blocks.map { blk in
@@ -161,9 +160,37 @@ struct WorkingSetSolve {
         }
     }
 
+    /// The dual of one block left out of the working set: its cone part z = (t, w) before t is set, the
+    /// multipliers μ of its ReLU rows (empty without them), and by how much ‖w‖ exceeds the limit.
+    private struct LeftOutDual {
+        var w: [Double]
+        var mu: [Double]
+        var excess: Double
+    }
+
+    /// The duals of pattern i's blocks under the dual y (g = Aₖᵀy of each block in `aty`): w = g − Cμ with
+    /// μ ≥ 0 as small as needed for ‖w‖ ≤ limit (μ = 0 without ReLU cones or when ‖g‖ ≤ limit already).
+    private func leftOutDuals(pattern i: Int, blocks: [Int], aty: [Double], limit: Double) -> [LeftOutDual] {
+        var cone: [Double]? = nil
+        return blocks.map { k in
+            let blk = prog.blocks[k]
+            let g = Array(aty[(blk.x + 1)..<(blk.x + 1 + blk.dim)])
+            let norm = Vector.norm(g)
+            guard blk.lp != nil, norm > limit, blk.dim > 0 else {
+                return LeftOutDual(w: g, mu: blk.lp == nil ? [] : [Double](repeating: 0, count: prog.n), excess: norm - limit)
+            }
+            if cone == nil { cone = prog.coneRowsTransposed(pattern: i) }
+            let nnls = cone!.withUnsafeBufferPointer { cp in
+                NonnegativeLeastSquares.solve(a: cp.baseAddress!, rows: blk.dim, cols: prog.n, b: g, target: limit)
+            }
+            return LeftOutDual(w: nnls.residual, mu: nnls.x, excess: nnls.residualNorm - limit)
+        }
+    }
+
     /// The full program's point from the subproblem's: its blocks copied, zero weights and slacks elsewhere,
-    /// and there zₖ = (max(τ, ‖Aₖᵀy‖), Aₖᵀy) (for a Farkas certificate, (‖Aₖᵀy‖, Aₖᵀy)); also Aᵀy.
-    private func lift(_ state: IterationState, dual: [Double], kept: [Int], blockOf: [Int], certificate: Bool)
+    /// and there the duals of `leftOutDuals` with t = max(τ, ‖w‖) (for a Farkas certificate, ‖w‖ and limit 0).
+    /// Also, per internal pattern, by how much its dual constraint fails (≤ 0 where it holds).
+    private func lift(_ state: IterationState, dual: [Double], kept: [Int], blocksOf: [[Int]], certificate: Bool)
         -> (IterationState, [Double]) {
         let sub = state.prog
         let geometry = ConeGeometry(lpRange: prog.lpRange, segments: prog.socSegments, size: prog.ns)
@@ -172,29 +199,62 @@ struct WorkingSetSolve {
         full.tau = state.tau
         full.kappa = state.kappa
         for i in 0..<prog.nx { full.x[i] = 0 }
-        for i in 0..<prog.ns { full.s[i] = 0 }
+        for i in 0..<prog.ns { full.s[i] = 0; full.z[i] = 0 }
         let aty = prog.adjoint(ys: [dual], zs: nil)[0]
-        for (blk, norm) in zip(prog.blocks, blockNorms(aty)) {
-            full.z[blk.soc] = certificate ? norm : max(state.tau, norm)
-            for j in 0..<blk.dim { full.z[blk.soc + 1 + j] = aty[blk.x + 1 + j] }
-        }
-        // The subproblem's blocks: sub pattern j is full pattern kept[j]; the skip block maps to the skip block.
-        // Their z is the subproblem's where the dual is unchanged there (Aₖᵀy the same to round-off).
-        for sblk in sub.blocks {
-            let fullPattern = sblk.pattern < kept.count ? kept[sblk.pattern] : prog.skipBlock!
-            let fblk = prog.blocks[blockOf[fullPattern]]
-            var change = 0.0, size = 0.0
-            for j in 0..<sblk.dim {
-                change = max(change, abs(state.z[sblk.soc + 1 + j] - full.z[fblk.soc + 1 + j]))
-                size = max(size, abs(state.z[sblk.soc + 1 + j]))
+        let limit = certificate ? 0 : state.tau
+        var inSet = [Bool](repeating: false, count: prog.patterns.count)
+        for i in kept { inSet[i] = true }
+        if let s = prog.skipBlock { inSet[s] = true }
+        // Relaxed programs: every block's dual from Aₖᵀy (kept blocks keep the subproblem's where it agrees,
+        // below). With ReLU cones only the blocks left out need one (a least-squares solve each), in parallel.
+        let targets = (0..<prog.patterns.count).filter { !prog.hasReluCones || !inSet[$0] }
+        let slots = ResultSlots<[LeftOutDual]>(count: targets.count)
+        prog.parallelism.forEachChunk(of: targets.count) { range in
+            for t in range {
+                let i = targets[t]
+                slots[t] = leftOutDuals(pattern: i, blocks: blocksOf[i], aty: aty, limit: limit)
             }
-            let keepZ = change <= 1e-12 * max(size, state.tau)
+        }
+        var violation = [Double](repeating: 0, count: patternCount)
+        for (t, duals) in slots.values.enumerated() {
+            let i = targets[t]
+            for (k, dual) in zip(blocksOf[i], duals) {
+                let blk = prog.blocks[k]
+                let norm = Vector.norm(dual.w)
+                full.z[blk.soc] = certificate ? norm : max(state.tau, norm)
+                for j in 0..<blk.dim { full.z[blk.soc + 1 + j] = dual.w[j] }
+                if let lp = blk.lp { for j in 0..<prog.n { full.z[lp + j] = dual.mu[j] } }
+                if i < patternCount { violation[i] = max(violation[i], dual.excess) }
+            }
+        }
+        // The subproblem's blocks. Relaxed: their z is the subproblem's where the dual is unchanged there
+        // (Aₖᵀy the same to round-off); with ReLU cones the dual is the subproblem's own, z is copied.
+        for sblk in sub.blocks {
+            let fblk = prog.blocks[fullBlock(of: sblk, sub: sub, kept: kept, blocksOf: blocksOf)]
+            var keepZ = true
+            if !prog.hasReluCones {
+                var change = 0.0, size = 0.0
+                for j in 0..<sblk.dim {
+                    change = max(change, abs(state.z[sblk.soc + 1 + j] - full.z[fblk.soc + 1 + j]))
+                    size = max(size, abs(state.z[sblk.soc + 1 + j]))
+                }
+                keepZ = change <= 1e-12 * max(size, state.tau)
+            }
             for j in 0...sblk.dim {
                 full.x[fblk.x + j] = state.x[sblk.x + j]
                 full.s[fblk.soc + j] = state.s[sblk.soc + j]
                 if keepZ { full.z[fblk.soc + j] = state.z[sblk.soc + j] }
             }
+            if let slp = sblk.lp, let flp = fblk.lp {
+                for j in 0..<prog.n {
+                    full.s[flp + j] = state.s[slp + j]
+                    full.z[flp + j] = state.z[slp + j]
+                }
+            }
         }
-        return (full, aty)
+        if let fr = prog.residual, let sr = sub.residual {
+            for j in 0..<prog.n { full.x[fr.x + j] = state.x[sr.x + j] }
+        }
+        return (full, violation)
     }
 }

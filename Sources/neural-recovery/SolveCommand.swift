@@ -58,7 +58,7 @@ struct SolveCommand: ParsableCommand {
     var verbose = false
 
     @Flag(name: .long, help: ArgumentHelp(
-        "Relaxed programs: solve the whole program at once instead of on a working set of patterns first.",
+        "Solve the whole program at once instead of on a working set of patterns first (programs with 32 patterns or more).",
         discussion: "The answer is the same to the tolerance (both are checked on the whole program); for comparisons."))
     var noWorkingSet = false
 
