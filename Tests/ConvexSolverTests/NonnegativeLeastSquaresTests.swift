@@ -1,4 +1,5 @@
 import Foundation
+import ConvexSolver
 import LinearAlgebra
 import Testing
 

@@ -1,4 +1,5 @@
 import CLapack
+import LinearAlgebra
 
 /// `min ‖b − A x‖ subject to x ≥ 0` by Lawson and Hanson's active-set method (Solving Least Squares
 /// Problems, 1974, ch. 23), with an optional early stop: as soon as the residual norm is at most `target`,
