@@ -31,6 +31,11 @@ struct WorkingSetSolve {
     /// is dense, e.g. noisy labels, 100–150 of 400 patterns: 8, 32, 128 and a last round with the few
     /// remaining violators, where doubling took six rounds.)
     static let growth = 4
+    /// Programs with ReLU cones: when more than this fraction of the patterns left out violate their dual
+    /// constraint after a round, the optimum is dense (noisy labels: a fifth to a quarter of the patterns carry
+    /// weight at (400, 100), and they are not the ones most correlated with y), rounds would cost as much as the
+    /// direct solve, each taking 25–45 iterations: solve directly.
+    static let denseFraction = 0.75
     /// At most this many rounds (subproblem solves).
     static let maxRounds = 8
 
@@ -113,6 +118,7 @@ struct WorkingSetSolve {
             if settings.verbose {
                 FileHandle.standardError.write("  \(violators.count) patterns violate their dual constraint\n".data(using: .utf8)!)
             }
+            if prog.hasReluCones, Double(violators.count) > Self.denseFraction * Double(patternCount - kept.count) { break }
             kept += violators.prefix(max(Self.initialPatterns, (Self.growth - 1) * kept.count))
         }
         return .abandoned(iterations: spent)

@@ -17,19 +17,29 @@ extension CellSpec {
     }
 }
 
-/// One measured task: its timing kind, its cost units, the CPU seconds it took and, when measured,
-/// its wall seconds (computation and storing its cache entry).
+/// One measured task: its timing kind, its cost units, the CPU seconds it took, when measured its wall
+/// seconds (computation and storing its cache entry), and the code it ran (`codeDigest` of its fingerprints).
 public struct DurationObservation: Codable, Sendable, Equatable {
     public var kind: String
     public var cost: Double
     public var seconds: Double
     public var wall: Double?
+    public var code: String?
 
-    public init(kind: String, cost: Double, seconds: Double, wall: Double? = nil) {
+    public init(kind: String, cost: Double, seconds: Double, wall: Double? = nil, code: String? = nil) {
         self.kind = kind
         self.cost = cost
         self.seconds = seconds
         self.wall = wall
+        self.code = code
+    }
+}
+
+extension PlannedTask {
+    /// The code a task runs, as one string (its fingerprints, sorted): durations measured with other code
+    /// (before a solver change, say) say nothing about this code's.
+    public var codeDigest: String {
+        fingerprints.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
     }
 }
 
@@ -42,6 +52,10 @@ public struct DurationObservation: Codable, Sendable, Equatable {
 /// uncertainty is the cost-weighted spread of the observed ratios t/c divided by √count, at least
 /// 10 % (CPU time on a shared machine varies that much) and at least 50 % with fewer than three
 /// observations. A plan's range is the estimate ± 2σ, the kinds' errors added in quadrature.
+///
+/// Durations belong to the code that produced them: a kind's totals start afresh when an observation of
+/// other code arrives, and a prediction uses them only for tasks of the same code (others count as unmeasured
+/// until `plan --estimate` or a run measures them).
 ///
 /// Wall time adds to the CPU time what each task spends off the CPU — above all the fsync of its cache
 /// entry, ~10–30 ms, which dominates the many cheap tasks — as the mean (wall − CPU) over measured tasks.
@@ -57,6 +71,8 @@ public struct DurationModel: Codable, Sendable {
         public var secondsSquaredPerCost: Double = 0
         /// The largest single observation (seconds).
         public var longest: Double = 0
+        /// The code the observations ran (`PlannedTask.codeDigest`), nil when not recorded.
+        public var code: String? = nil
 
         /// CPU seconds per cost unit.
         public var rate: Double { cost > 0 ? seconds / cost : 0 }
@@ -70,8 +86,8 @@ public struct DurationModel: Codable, Sendable {
         }
     }
 
-    /// Format of the file; another version reads as an empty model.
-    public var version = 2
+    /// Format of the file; another version reads as an empty model. (3: durations carry their code.)
+    public var version = 3
     /// Timing kind → its totals.
     public var kinds: [String: KindTotals] = [:]
     /// Tasks with a measured wall time, and their summed wall − CPU seconds.
@@ -109,7 +125,8 @@ public struct DurationModel: Codable, Sendable {
     /// Adds observations (those without positive cost or time are ignored).
     public mutating func add(_ observations: [DurationObservation]) {
         for o in observations where o.cost > 0 && o.seconds > 0 && o.seconds.isFinite {
-            var t = kinds[o.kind] ?? KindTotals()
+            var t = kinds[o.kind] ?? KindTotals(code: o.code)
+            if t.code != o.code { t = KindTotals(code: o.code) }
             t.count += 1
             t.seconds += o.seconds
             t.cost += o.cost
@@ -123,39 +140,50 @@ public struct DurationModel: Codable, Sendable {
         }
     }
 
-    /// Predicted CPU seconds of one task, or nil when its kind has no observations (tasks that are
-    /// blank by definition cost nothing).
-    public func seconds(for spec: CellSpec) -> Double? {
-        let cost = spec.costUnits
+    /// The totals that predict `task`: its kind's, when measured with the same code.
+    func totals(for task: PlannedTask) -> KindTotals? {
+        guard let t = kinds[task.spec.timingKind], t.rate > 0, t.code == nil || t.code == task.codeDigest else { return nil }
+        return t
+    }
+
+    /// Predicted CPU seconds of one task, or nil when its kind has no observations of its code (tasks that
+    /// are blank by definition cost nothing).
+    public func seconds(for task: PlannedTask) -> Double? {
+        let cost = task.spec.costUnits
         if cost <= 0 { return 0 }
-        guard let t = kinds[spec.timingKind], t.rate > 0 else { return nil }
+        guard let t = totals(for: task) else { return nil }
         return t.rate * cost
     }
 
-    /// Predicted CPU seconds for ordering work: the model where it knows the kind, otherwise the
-    /// cost units scaled by the rate over all kinds (or 1 s per unit with no observations at all).
+    /// Predicted CPU seconds for ordering work: the kind's rate where it is known (of any code: only the
+    /// order depends on it), otherwise the cost units scaled by the rate over all kinds (or 1 s per unit
+    /// with no observations at all).
     public func schedulingSeconds(for spec: CellSpec) -> Double {
-        if let s = seconds(for: spec) { return s }
+        if spec.costUnits <= 0 { return 0 }
+        if let t = kinds[spec.timingKind], t.rate > 0 { return t.rate * spec.costUnits }
         let all = kinds.values.reduce((0.0, 0.0)) { ($0.0 + $1.seconds, $0.1 + $1.cost) }
         return spec.costUnits * (all.1 > 0 ? all.0 / all.1 : 1)
     }
 
     /// The estimate for `tasks`.
     public func estimate(_ tasks: [PlannedTask]) -> TimeEstimate {
-        var costByKind: [String: (cost: Double, count: Int, largest: Double)] = [:]
+        var costByKind: [String: (cost: Double, count: Int, largest: Double, totals: KindTotals?)] = [:]
         for task in tasks {
             let cost = task.spec.costUnits
             guard cost > 0 else { continue }
-            var entry = costByKind[task.spec.timingKind] ?? (0, 0, 0)
+            // Tasks of one kind whose code differs from the measured one count as unmeasured.
+            let totals = totals(for: task)
+            let kind = task.spec.timingKind + (totals == nil && kinds[task.spec.timingKind] != nil ? " (code changed since measured)" : "")
+            var entry = costByKind[kind] ?? (0, 0, 0, totals)
             entry.cost += cost
             entry.count += 1
             entry.largest = max(entry.largest, cost)
-            costByKind[task.spec.timingKind] = entry
+            costByKind[kind] = entry
         }
         var estimate = TimeEstimate(tasks: tasks.count)
         var variance = 0.0
         for (kind, entry) in costByKind {
-            guard let t = kinds[kind], t.rate > 0 else {
+            guard let t = entry.totals else {
                 estimate.unknownKinds.append(kind)
                 estimate.unknownTasks += entry.count
                 continue

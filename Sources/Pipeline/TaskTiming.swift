@@ -26,10 +26,12 @@ public final class TaskTiming: @unchecked Sendable {
     /// `items` (made from `tasks`, matched by key) with their work timed and their cost (the
     /// executor's order and ETA) replaced by `cost` of their spec when given.
     public func timed(_ items: [WorkItem], tasks: [PlannedTask], cost: ((CellSpec) -> Double)? = nil) -> [WorkItem] {
-        let specs = Dictionary(tasks.map { ($0.key, $0.spec) }, uniquingKeysWith: { a, _ in a })
+        let planned = Dictionary(tasks.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         return items.map { item in
-            guard let spec = specs[item.key] else { return item }
-            let observation = DurationObservation(kind: spec.timingKind, cost: spec.costUnits, seconds: 0)
+            guard let task = planned[item.key] else { return item }
+            let spec = task.spec
+            let observation = DurationObservation(kind: spec.timingKind, cost: spec.costUnits, seconds: 0,
+                                                  code: task.codeDigest)
             return WorkItem(key: item.key, label: item.label, cost: cost?(spec) ?? item.cost) { [self] in
                 let start = cpuSeconds()
                 let wallStart = DispatchTime.now().uptimeNanoseconds

@@ -15,7 +15,7 @@ public enum WorkEstimate {
         var complete = true
         let seconds = tasks.map { task -> Double in
             let spec = task.spec
-            guard let known = model.seconds(for: spec) else {
+            guard let known = model.seconds(for: task) else {
                 if spec.costUnits > 0 { complete = false }
                 return spec.costUnits * fallback
             }

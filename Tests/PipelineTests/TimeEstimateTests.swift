@@ -31,6 +31,24 @@ import Testing
         #expect(model.kinds["k"]!.count == 3)
     }
 
+    /// Durations belong to their code: observations of new code replace the kind's totals, and tasks whose code
+    /// differs from the measured one are not predicted from it.
+    @Test func durationsOfOtherCodeAreNotUsed() throws {
+        let convex = try plan().tasks.values.filter { $0.spec.kind == .convex }
+        let kind = convex[0].spec.timingKind
+        var model = DurationModel()
+        model.add([DurationObservation(kind: kind, cost: 1, seconds: 9, code: "old")])
+        #expect(model.seconds(for: convex[0]) == nil)
+        let e = model.estimate(convex)
+        #expect(!e.complete)
+        #expect(e.unknownKinds == ["\(kind) (code changed since measured)"])
+        model.add([DurationObservation(kind: kind, cost: 1, seconds: 0.5, code: convex[0].codeDigest)])
+        #expect(model.kinds[kind]!.count == 1)
+        let seconds = try #require(model.seconds(for: convex[0]))
+        #expect(abs(seconds - 0.5 * convex[0].spec.costUnits) < 1e-12 * seconds)
+        #expect(model.estimate(convex).complete)
+    }
+
     @Test func estimateScalesCostUnitsAndReportsUnmeasuredKinds() throws {
         let plan = try plan()
         let tasks = Array(plan.tasks.values)
