@@ -58,7 +58,9 @@ extension PlannedTask {
 /// until `plan --estimate` or a run measures them).
 ///
 /// Wall time adds to the CPU time what each task spends off the CPU — above all the fsync of its cache
-/// entry, ~10–30 ms, which dominates the many cheap tasks — as the mean (wall − CPU) over measured tasks.
+/// entry, ~10–30 ms, which dominates the many cheap tasks — as the mean (wall − CPU) over measured tasks,
+/// leaving out tasks that waited longer than they computed (plus 0.1 s): on a busy machine that is waiting
+/// for a core, not storing.
 public struct DurationModel: Codable, Sendable {
     /// Running sums of one kind's observations.
     public struct KindTotals: Codable, Sendable, Equatable {
@@ -93,6 +95,9 @@ public struct DurationModel: Codable, Sendable {
     /// Tasks with a measured wall time, and their summed wall − CPU seconds.
     public var offCPUCount = 0
     public var offCPUSeconds = 0.0
+
+    /// Off-CPU seconds a task may spend beyond its own CPU time and still count towards `offCPUPerTask`.
+    static let offCPUAllowance = 0.1
 
     /// Mean seconds a task spends off the CPU (0 before any measurement).
     public var offCPUPerTask: Double { offCPUCount > 0 ? offCPUSeconds / Double(offCPUCount) : 0 }
@@ -133,7 +138,9 @@ public struct DurationModel: Codable, Sendable {
             t.secondsSquaredPerCost += o.seconds * o.seconds / o.cost
             t.longest = max(t.longest, o.seconds)
             kinds[o.kind] = t
-            if let wall = o.wall, wall.isFinite {
+            // Off-CPU time longer than the task's own CPU time (plus 0.1 s) is waiting for a core on a busy
+            // machine, which the wall time's "J free cores" excludes: such tasks say nothing about it.
+            if let wall = o.wall, wall.isFinite, wall - o.seconds <= o.seconds + Self.offCPUAllowance {
                 offCPUCount += 1
                 offCPUSeconds += max(0, wall - o.seconds)
             }

@@ -58,6 +58,11 @@ import Testing
         var model = DurationModel()
         model.add((0..<5).map { i in DurationObservation(kind: kind, cost: 1, seconds: 0.5, wall: 0.5 + 0.01 * Double(i)) })
         #expect(abs(model.offCPUPerTask - 0.02) < 1e-12)
+        // A task that waited for a core longer than it computed (busy machine) does not count off the CPU.
+        var busy = model
+        busy.add([DurationObservation(kind: kind, cost: 1, seconds: 0.5, wall: 30)])
+        #expect(busy.offCPUCount == model.offCPUCount)
+        #expect(busy.kinds[kind]!.count == 6)
         let e = model.estimate(tasks)
         let cost = convex.reduce(0) { $0 + $1.spec.costUnits }
         #expect(abs(e.cpuSeconds - 0.5 * cost) < 1e-9 * cost)
