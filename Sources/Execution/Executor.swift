@@ -12,6 +12,8 @@ public final class Executor: @unchecked Sendable {
     private var failures: [(label: String, error: String)] = []
     private var stopRequested = false
     private var doneCost = 0.0
+    /// Each finished item's cost and seconds, for the ETA.
+    private var durations = TaskDurationFit()
     /// Items another process is computing, with the uptime (ns) before which not to retry them.
     private var deferred: [(item: WorkItem, notBefore: UInt64)] = []
 
@@ -25,6 +27,7 @@ public final class Executor: @unchecked Sendable {
         let ordered = items.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.key < $1.key }
         lock.lock()
         (nextIndex, completed, failures, stopRequested, doneCost, deferred) = (0, 0, [], false, 0, [])
+        durations = TaskDurationFit()
         lock.unlock()
         let start = DispatchTime.now().uptimeNanoseconds
         let totalCost = ordered.reduce(0) { $0 + max($1.cost, 1e-9) }
@@ -69,6 +72,7 @@ public final class Executor: @unchecked Sendable {
                     }
                     lock.unlock()
                     var failure: String?
+                    let itemStart = DispatchTime.now().uptimeNanoseconds
                     do { try item.work() } catch let deferral as WorkDeferral {
                         lock.lock()
                         deferred.append((item, DispatchTime.now().uptimeNanoseconds + UInt64(deferral.retryAfter * 1e9)))
@@ -78,11 +82,15 @@ public final class Executor: @unchecked Sendable {
                     lock.lock()
                     completed += 1
                     doneCost += max(item.cost, 1e-9)
+                    durations.add(cost: max(item.cost, 1e-9),
+                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - itemStart) / 1e9)
                     if let failure { failures.append((item.label, failure)) }
-                    let snapshot = (completed, failures.count, doneCost / totalCost)
+                    let remaining = durations.predictedSeconds(count: ordered.count - completed, cost: totalCost - doneCost)
+                    let snapshot = (completed, failures.count, doneCost / totalCost, remaining.map { $0 / Double(jobs) })
                     lock.unlock()
                     if let failure { progress.note("FAILED \(item.label): \(failure)") }
-                    progress.update(done: snapshot.0, failed: snapshot.1, fractionOfWork: snapshot.2)
+                    progress.update(done: snapshot.0, failed: snapshot.1, fractionOfWork: snapshot.2,
+                                    remainingSeconds: snapshot.3)
                 }
                 group.leave()
             }

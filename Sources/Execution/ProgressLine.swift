@@ -24,7 +24,9 @@ public final class ProgressLine: @unchecked Sendable {
         if !quiet && total > 0 { write("running \(total) task\(total == 1 ? "" : "s")\n") }
     }
 
-    func update(done: Int, failed: Int, fractionOfWork: Double) {
+    /// `remainingSeconds`, when known, is the predicted wall time left; otherwise the ETA extrapolates the
+    /// fraction of the estimated work done.
+    func update(done: Int, failed: Int, fractionOfWork: Double, remainingSeconds: Double? = nil) {
         lock.lock(); defer { lock.unlock() }
         guard !quiet else { return }
         let now = Date()
@@ -34,8 +36,9 @@ public final class ProgressLine: @unchecked Sendable {
         if interactive && !isLast && now.timeIntervalSince(lastPrint) < 0.1 { return }
         lastPrint = now
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        // ETA from the fraction of estimated work done (tasks differ in cost by orders of magnitude).
-        let eta = fractionOfWork > 0 ? elapsed * (1 - fractionOfWork) / fractionOfWork : .nan
+        // ETA from the finished tasks' durations where there are enough of them, else from the fraction of
+        // the estimated work done (tasks differ in cost by orders of magnitude).
+        let eta = remainingSeconds ?? (fractionOfWork > 0 ? elapsed * (1 - fractionOfWork) / fractionOfWork : .nan)
         let percent = total > 0 ? 100 * Double(done) / Double(total) : 100
         let line = String(format: "[%d/%d] %5.1f%%  %.1f tasks/s  elapsed %@  ETA %@  failures %d",
                           done, total, percent, rate, Self.duration(elapsed), isLast ? "0s" : Self.duration(eta), failed)

@@ -116,3 +116,26 @@ import Testing
         #expect(DurationModel.load(context).kinds == model.kinds)
     }
 }
+
+/// The run's ETA: the finished tasks' seconds fitted as a + b·cost.
+@Suite struct TaskDurationFitTests {
+    @Test func recoversAFixedAndAProportionalPart() throws {
+        var fit = TaskDurationFit()
+        for c in [1.0, 2, 3, 4] { fit.add(cost: c, seconds: 0.5 + 2 * c) }
+        #expect(fit.predictedSeconds(count: 10, cost: 10) == nil)  // fewer than five tasks
+        fit.add(cost: 8, seconds: 16.5)
+        let (a, b) = try #require(fit.coefficients)
+        #expect(abs(a - 0.5) < 1e-9 && abs(b - 2) < 1e-9)
+        #expect(abs(try #require(fit.predictedSeconds(count: 10, cost: 7)) - 19) < 1e-9)
+    }
+
+    /// Costs that say nothing (cheap tasks as slow as expensive ones): the per-task part alone, never a
+    /// negative rate.
+    @Test func costsThatDoNotMatterGiveAPerTaskTime() throws {
+        var fit = TaskDurationFit()
+        for (c, t) in [(100.0, 1.0), (50, 1.2), (10, 1.5), (5, 1.4), (1, 1.6)] { fit.add(cost: c, seconds: t) }
+        let (a, b) = try #require(fit.coefficients)
+        #expect(b == 0)
+        #expect(abs(a - 1.34) < 1e-9)
+    }
+}
