@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "LinearAlgebra", "RandomStreams", "ModelKinds"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IsometryConditionsTests", dependencies: ["IsometryConditions", "LinearAlgebra", "ModelKinds"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CellEvaluationTests", dependencies: ["CellEvaluation", "CellData", "ModelKinds"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Planning", "Execution", "Manifest", "TaskCache", "CellEvaluation", "CodeFingerprint"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Planning", "Execution", "Manifest", "TaskCache", "CellEvaluation", "CodeFingerprint", "Render"]),
         .testTarget(name: "TaskCacheTests", dependencies: ["TaskCache"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "CommandLineTests", dependencies: ["InstanceFormat", "CellData", "ModelKinds"]),

@@ -30,6 +30,9 @@ public struct FigureProvenance: Codable, Equatable, Sendable {
     /// Cell samples with a result, and missing ones (0 for a complete figure).
     public var samples: Int
     public var missingSamples: Int
+    /// Status → how many samples ended with it (`solved`, `maxIterations`, `trained`, `notComputed`,
+    /// …; counted once per panel, as `samples`); nil in files written before statuses were counted.
+    public var statuses: [String: Int]?
 
     public struct Machine: Codable, Equatable, Sendable {
         public var cores: Int
@@ -39,7 +42,8 @@ public struct FigureProvenance: Codable, Equatable, Sendable {
 
     /// The provenance of `manifest`'s figure rendered now with the given counts.
     public static func make(_ manifest: ExperimentManifest, fingerprints: [String: String], renderer: [String: String],
-                            computeSeconds: Double, samples: Int, missingSamples: Int) -> FigureProvenance {
+                            computeSeconds: Double, samples: Int, missingSamples: Int,
+                            statuses: [String: Int]) -> FigureProvenance {
         let info = ProcessInfo.processInfo
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -50,7 +54,8 @@ public struct FigureProvenance: Codable, Equatable, Sendable {
             machine: Machine(cores: info.activeProcessorCount,
                              memoryGB: (Double(info.physicalMemory) / 1e9 * 10).rounded() / 10,
                              os: info.operatingSystemVersionString),
-            computeSeconds: (computeSeconds * 10).rounded() / 10, samples: samples, missingSamples: missingSamples)
+            computeSeconds: (computeSeconds * 10).rounded() / 10, samples: samples, missingSamples: missingSamples,
+            statuses: statuses)
     }
 
     /// The JSON text (sorted keys, indented: diff-friendly).
@@ -70,6 +75,16 @@ public struct FigureProvenance: Codable, Equatable, Sendable {
         let renderChanged = renderCode.filter { fingerprints.units[$0.key] != $0.value }.keys.sorted()
         if !renderChanged.isEmpty { out.append("renderer changed (" + renderChanged.joined(separator: ", ") + ")") }
         return out
+    }
+
+    /// The statuses a sample does not normally end with, e.g. `3 maxIterations, 1 numericalError`
+    /// (most frequent first), or nil when every sample ended as its kind of computation should
+    /// (`solved`, `trained`, `evaluated`, or `notComputed` by design).
+    public var unusualStatuses: String? {
+        let usual: Set<String> = ["solved", "trained", "evaluated", CellResult.notComputedStatus]
+        let unusual = (statuses ?? [:]).filter { !usual.contains($0.key) && $0.value > 0 }
+            .sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        return unusual.isEmpty ? nil : unusual.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
     }
 
     /// The provenance in a figure folder, nil when absent or unreadable.

@@ -1,6 +1,7 @@
 import CellEvaluation
 import Foundation
 import Manifest
+import Render
 
 /// Recomputes a deterministic sample of the cell samples behind rendered figures and compares them
 /// with the figures' per-sample CSVs: so a figure on disk (or in the repository) is shown to come
@@ -11,8 +12,10 @@ import Manifest
 /// evaluated afresh.
 public enum FigureVerifier {
     /// How close a recomputed metric must be to the recorded one: |a − b| ≤ absolute + relative·|b|.
-    /// Verdicts (`recovery`, `holds`) must be equal; `seconds` and `iterations` are not compared
-    /// (they depend on the machine and, by one or two, on the BLAS kernel).
+    /// The status and the verdicts (`recovery`, `holds`, and `diverged_epoch`) must be equal; `seconds` and `iterations`
+    /// are not compared (they depend on the machine and, by one or two, on the BLAS kernel). The
+    /// per-sample CSV is written with digits enough to use at most 1 % of `relative`
+    /// (`FigureWriter.sampleDigits`).
     public struct Tolerance: Sendable {
         public var absolute: Double
         public var relative: Double
@@ -45,8 +48,9 @@ public enum FigureVerifier {
 
     /// Metrics never compared.
     public static let uncompared: Set<String> = ["seconds", "iterations"]
-    /// Metrics compared exactly.
-    public static let verdicts: Set<String> = ["recovery", "holds"]
+    /// Metrics compared exactly: the verdicts, and the epoch after which a diverged training's loss
+    /// was no longer finite.
+    public static let verdicts: Set<String> = ["recovery", "holds", "diverged_epoch"]
 
     /// One sample to check: where it is drawn and what was recorded.
     struct Candidate {
@@ -56,9 +60,8 @@ public enum FigureVerifier {
         let n: Int
         let d: Int
         let sample: Int
-        /// The recorded metrics; nil when the figure is complete and has no row for the sample
-        /// (the cell was not computed by design).
-        let recorded: [String: Double]?
+        /// The recorded row; nil when the figure is complete and yet has no row for the sample.
+        let recorded: Recorded?
     }
 
     /// The outcome of a verification.
@@ -97,12 +100,12 @@ public enum FigureVerifier {
                 guard let text = try? String(contentsOf: folder.appendingPathComponent("samples\(suffix).csv"), encoding: .utf8)
                 else { continue }
                 found = true
-                let rows = try parseSamples(text, file: "\(name)/samples\(suffix).csv")
+                let rows = try recordedSamples(text, file: "\(name)/samples\(suffix).csv")
                 for n in manifest.grid.n {
                     for d in manifest.grid.d {
                         for sample in 0..<manifest.grid.samples {
                             let recorded = rows[SampleSlot(n: n, d: d, sample: sample)]
-                            if recorded == nil && !complete { continue }   // not computed yet: nothing to compare
+                            if recorded == nil && !complete { continue }   // no result when rendered: nothing to compare
                             let spec = panel.cell.cellSpec(n: n, d: d, sample: sample)
                             byKind[kindLabel(spec), default: []].append(
                                 Candidate(figure: name, panelLabel: panel.label, spec: spec, n: n, d: d, sample: sample,
@@ -135,15 +138,29 @@ public enum FigureVerifier {
         return report
     }
 
-    /// Why a recomputed result differs from the recorded row, or nil when it agrees.
-    static func compare(recorded: [String: Double]?, recomputed: CellResult, kind: CellSpec.Kind) -> String? {
+    /// What the per-sample CSV recorded for one sample.
+    struct Recorded: Equatable {
+        let status: String
+        let metrics: [String: Double]
+    }
+
+    /// Why a recomputed result differs from the recorded row, or nil when it agrees: the status
+    /// must be the same, then (unless the cell is not computed by design) the metrics agree as
+    /// `tolerance` says.
+    static func compare(recorded: Recorded?, recomputed: CellResult, kind: CellSpec.Kind) -> String? {
         guard let recorded else {
-            return recomputed.isNotComputed ? nil : "recorded as not computed, now \(recomputed.status)"
+            return "no row in the per-sample CSV of a complete figure (now \(recomputed.status))"
         }
-        if recomputed.isNotComputed { return "recorded with metrics, now not computed (\(recomputed.note ?? ""))" }
         var problems: [String] = []
-        for name in Set(recorded.keys).union(recomputed.metrics.keys).sorted() where !uncompared.contains(name) {
-            let a = recorded[name], b = recomputed.metrics[name]
+        if recorded.status != recomputed.status {
+            problems.append("status recorded \(recorded.status), now \(recomputed.status)"
+                            + (recomputed.note.map { " (\($0))" } ?? ""))
+        }
+        if recorded.status == CellResult.notComputedStatus || recomputed.isNotComputed {
+            return problems.isEmpty ? nil : problems.joined(separator: "; ")
+        }
+        for name in Set(recorded.metrics.keys).union(recomputed.metrics.keys).sorted() where !uncompared.contains(name) {
+            let a = recorded.metrics[name], b = recomputed.metrics[name]
             switch (a, b) {
             case (nil, nil): continue
             case (let a?, nil): problems.append("\(name) recorded \(a), now missing")
@@ -164,29 +181,20 @@ public enum FigureVerifier {
         let sample: Int
     }
 
-    /// Rows of a per-sample CSV (`n,d,sample,metric…`, empty field = no value).
-    static func parseSamples(_ text: String, file: String) throws -> [SampleSlot: [String: Double]] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).makeIterator()
-        guard let header = lines.next()?.split(separator: ",", omittingEmptySubsequences: false).map(String.init),
-              header.starts(with: ["n", "d", "sample"]) else {
-            throw VerificationError(message: "\(file): not a per-sample CSV (header must start n,d,sample)")
+    /// The rows of a per-sample CSV (`CSV.readSamples`) by sample; `file` names it in errors.
+    static func recordedSamples(_ text: String, file: String) throws -> [SampleSlot: Recorded] {
+        let rows: [SampleRow]
+        do {
+            rows = try CSV.readSamples(text)
+        } catch let error as CSV.SampleFileError {
+            throw VerificationError(message: "\(file):\(error.line): \(error.message)"
+                                    + (error.line == 1 ? "; a file written before statuses were recorded needs `render --force`" : ""))
         }
-        var rows: [SampleSlot: [String: Double]] = [:]
-        var number = 1
-        while let line = lines.next() {
-            number += 1
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count == header.count, let n = Int(fields[0]), let d = Int(fields[1]), let s = Int(fields[2]) else {
-                throw VerificationError(message: "\(file):\(number): malformed row")
-            }
-            var values: [String: Double] = [:]
-            for (name, field) in zip(header.dropFirst(3), fields.dropFirst(3)) where !field.isEmpty {
-                guard let value = Double(field) else { throw VerificationError(message: "\(file):\(number): '\(field)' is not a number") }
-                values[name] = value
-            }
-            rows[SampleSlot(n: n, d: d, sample: s)] = values
+        var out: [SampleSlot: Recorded] = [:]
+        for row in rows {
+            out[SampleSlot(n: row.n, d: row.d, sample: row.sample)] = Recorded(status: row.status, metrics: row.values)
         }
-        return rows
+        return out
     }
 
     /// A bad per-sample file.

@@ -8,7 +8,8 @@ import TaskCache
 
 /// Aggregates a planned figure's cached results and writes its outputs under
 /// `outputs/figures/<manifest>/`: per panel an SVG heatmap, an aggregate CSV and a per-sample CSV
-/// with every metric; the figure SVG with the panels side by side; the resolved manifest.
+/// (`samples-K.csv`: every sample's status and the metrics its cells have, with the digits `verify`
+/// needs, see `sampleDigits`); the figure SVG with the panels side by side; the resolved manifest.
 ///
 /// A render stamp (`RenderStamp`: the renderer's code fingerprint, the resolved manifest and the
 /// cell keys, plus the digest of every file written) makes rendering incremental: a figure whose
@@ -33,9 +34,40 @@ public enum FigureWriter {
         case unchanged
     }
 
-    /// Every metric name that may appear in per-sample CSVs, in column order.
+    /// Every metric name a cell result may hold that rendering keeps, in the per-sample CSV's
+    /// column order.
     public static let sampleMetrics = ["recovery", "weight_distance", "test_distance", "test_error", "other_norm",
-                                       "cosine", "holds", "largest_lhs", "objective", "iterations", "seconds"]
+                                       "cosine", "holds", "largest_lhs", "objective", "iterations", "diverged_epoch",
+                                       "seconds"]
+
+    /// Metrics left out of the per-sample CSV: wall-clock `seconds` differs from run to run (so
+    /// every line would change when a figure is recomputed); their sum is in `provenance.json`.
+    public static let unwrittenMetrics: Set<String> = ["seconds"]
+
+    /// The per-sample CSV's metric columns for `rows`: those of `sampleMetrics` that some row has
+    /// (a column empty in every row is left out), without `unwrittenMetrics`.
+    public static func sampleColumns(_ rows: [SampleRow]) -> [String] {
+        sampleMetrics.filter { name in !unwrittenMetrics.contains(name) && rows.contains { $0.values[name] != nil } }
+    }
+
+    /// Significant digits of each metric in the per-sample CSV of cells of `kind`: the fewest that
+    /// keep the rounding error within 1 % of the relative part of the tolerance `verify` holds the
+    /// metric to (`FigureVerifier.tolerance`): 8 for objectives and conditions, 6 for training,
+    /// 5 for what a convex solution defines. Verdicts and iterations are written exactly.
+    public static func sampleDigits(kind: CellSpec.Kind) -> [String: Int] {
+        var digits: [String: Int] = [:]
+        for name in sampleMetrics where !FigureVerifier.verdicts.contains(name) && !FigureVerifier.uncompared.contains(name) {
+            let relative = FigureVerifier.tolerance(name, kind: kind).relative
+            // Rounding to k significant digits moves a value by at most 5·10^−k of itself.
+            var k = 1, error = 0.5
+            while error > 0.01 * relative && k < 17 {
+                k += 1
+                error /= 10
+            }
+            digits[name] = k
+        }
+        return digits
+    }
 
     /// Digest of everything the outputs are made from: renderer code, resolved manifest, panel
     /// labels and every sample key in grid order.
@@ -88,6 +120,9 @@ public enum FigureWriter {
         let options = renderOptions(manifest)
         var panels: [HeatmapPanel] = []
         var computeSeconds = 0.0, samplesWithResults = 0
+        var statuses: [String: Int] = [:]
+        // One cell of each panel: its kind of computation and the code it runs.
+        let panelCells = manifest.panels().map { $0.cell.cellSpec(n: manifest.grid.n.first ?? 1, d: manifest.grid.d.first ?? 1, sample: 0) }
         for panel in figure.panels {
             var samples: [GridCell: [Double]] = [:]
             var rows: [SampleRow] = []
@@ -96,8 +131,9 @@ public enum FigureWriter {
                 var blank = false
                 for (sample, digest) in cell.samples.enumerated() {
                     guard let result = lookup(digest) else { missing += 1; continue }
+                    rows.append(SampleRow(n: cell.n, d: cell.d, sample: sample, status: result.status, values: result.dictionary))
+                    statuses[result.status, default: 0] += 1
                     if result.notComputed { blank = true; continue }
-                    rows.append(SampleRow(n: cell.n, d: cell.d, sample: sample, values: result.dictionary))
                     samplesWithResults += 1
                     computeSeconds += result["seconds"] ?? 0
                     if let v = result[metric] { values.append(v) }
@@ -110,18 +146,18 @@ public enum FigureWriter {
             let suffix = panelSuffix(index: panel.index, of: figure.panels.count)
             try put(SVG.panel(heatmap, options: options), "panel\(suffix).svg")
             try put(CSV.aggregates(heatmap), "panel\(suffix).csv")
-            try put(CSV.samples(rows, metrics: sampleMetrics), "samples\(suffix).csv")
+            try put(CSV.samples(rows, metrics: sampleColumns(rows), digits: sampleDigits(kind: panelCells[panel.index].kind)),
+                    "samples\(suffix).csv")
         }
         try put(SVG.figure(title: manifest.title, panels: panels, options: options), "figure.svg")
         try put(manifest.resolvedYAML(), manifestName)
         var cellCode: [String: String] = [:]
-        for panel in manifest.panels() {
-            let units = panel.cell.cellSpec(n: manifest.grid.n.first ?? 1, d: manifest.grid.d.first ?? 1, sample: 0).codeUnits
-            cellCode.merge(context.fingerprints.restricted(to: units)) { a, _ in a }
+        for cell in panelCells {
+            cellCode.merge(context.fingerprints.restricted(to: cell.codeUnits)) { a, _ in a }
         }
         try put(FigureProvenance.make(manifest, fingerprints: cellCode, renderer: context.fingerprints.restricted(to: codeUnits),
                                       computeSeconds: computeSeconds, samples: samplesWithResults,
-                                      missingSamples: missing).text, FigureProvenance.fileName)
+                                      missingSamples: missing, statuses: statuses).text, FigureProvenance.fileName)
         if missing == 0 {
             try AtomicFile.write(Data(RenderStamp(inputs: inputs, files: files).text.utf8), to: stampURL)
         } else {

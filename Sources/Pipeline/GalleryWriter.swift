@@ -103,6 +103,7 @@ public enum GalleryWriter {
         if let provenance = FigureProvenance.read(folder) {
             line += " · rendered \(provenance.rendered) by \(provenance.tool) on \(provenance.machine.cores) cores, "
                 + "\(Int(provenance.computeSeconds.rounded())) s of compute"
+            if let unusual = provenance.unusualStatuses { line += " · samples that did not end normally: \(unusual)" }
             links.append(.init(label: "provenance", path: relative + FigureProvenance.fileName))
         }
         return GalleryFigure(name: manifest.name, title: manifest.title, statement: line,

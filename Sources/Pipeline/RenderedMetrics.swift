@@ -2,17 +2,20 @@ import CellEvaluation
 import Foundation
 import TaskCache
 
-/// The part of a cell result the renderer uses — whether it is blank by definition and the metrics
-/// of the per-sample CSV — held compactly (no loss curves, no dictionary), so a run can keep every
-/// result it read or computed until its figures are written.
+/// The part of a cell result the renderer uses — its status (whether it is blank by definition) and
+/// the metrics of the per-sample CSV — held compactly (no loss curves, no dictionary), so a run can
+/// keep every result it read or computed until its figures are written.
 public struct RenderedMetrics: Sendable, Equatable {
-    public let notComputed: Bool
+    /// How the computation ended (`CellResult.status`).
+    public let status: String
+    /// Whether the cell was deliberately not computed (blank in every output).
+    public var notComputed: Bool { status == CellResult.notComputedStatus }
     /// Bit i set: `FigureWriter.sampleMetrics[i]` is present.
     let present: UInt32
     let values: ContiguousArray<Double>
 
     public init(_ result: CellResult) {
-        notComputed = result.isNotComputed
+        status = result.status
         var present: UInt32 = 0
         var values = ContiguousArray<Double>(repeating: 0, count: FigureWriter.sampleMetrics.count)
         for (i, name) in FigureWriter.sampleMetrics.enumerated() {

@@ -37,6 +37,51 @@ public enum Format {
         return s
     }
 
+    /// `x` rounded to `digits` significant decimal digits (1…17; half away from zero, on the
+    /// shortest decimal form of `x`) and written as `roundTrip` writes the rounded value, so
+    /// trailing zeros are dropped: `significant(0.5752622359499384, digits: 5)` = `0.57526`,
+    /// `significant(0.999999999998428, digits: 8)` = `1`, `significant(1.23456e-9, digits: 3)` =
+    /// `1.23e-09`. Non-finite values give `nan`, `inf`, `-inf` (which `Double(_:)` reads back).
+    public static func significant(_ x: Double, digits: Int) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+        if x == 0 { return "0" }
+        let kept = Swift.max(1, Swift.min(digits, 17))
+        // The shortest decimal form as 0.m₁m₂… × 10^power.
+        var text = Substring(x.magnitude.description)
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exponent = Int(text[text.index(after: e)...].drop { $0 == "+" }) ?? 0
+            text = text[..<e]
+        }
+        let point = text.firstIndex(of: ".") ?? text.endIndex
+        let whole = text[..<point]
+        let fraction = point == text.endIndex ? Substring("") : text[text.index(after: point)...]
+        let allDigits = Array((whole + fraction).utf8).map { Int($0) - 48 }
+        guard let first = allDigits.firstIndex(where: { $0 != 0 }) else { return "0" }
+        var mantissa = Array(allDigits[first...])
+        var power = whole.count - first + exponent
+        while mantissa.last == 0 { mantissa.removeLast() }
+        guard mantissa.count > kept else { return roundTrip(x) }
+        let roundUp = mantissa[kept] >= 5
+        mantissa.removeLast(mantissa.count - kept)
+        if roundUp {
+            var i = kept - 1
+            while i >= 0 {
+                mantissa[i] += 1
+                if mantissa[i] < 10 { break }
+                mantissa[i] = 0
+                i -= 1
+            }
+            if i < 0 {
+                mantissa.insert(1, at: 0)
+                power += 1
+            }
+        }
+        let rounded = Double("0." + mantissa.map(String.init).joined() + "e\(power)") ?? x.magnitude
+        return roundTrip(x < 0 ? -rounded : rounded)
+    }
+
     /// `text` escaped for XML character data and attribute values: `&`, `<`, `>`, `"`, `'`
     /// become entities and characters XML 1.0 forbids become U+FFFD.
     public static func xmlEscaped(_ text: String) -> String {

@@ -9,7 +9,7 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Write each figure's SVG and CSV from the cache, computing nothing (missing cells are blank).",
         discussion: """
-        Outputs go to outputs/figures/<manifest>/: figure.svg (panels side by side), per panel panel-K.svg, panel-K.csv (n, d, count, mean, std, min, max) and samples-K.csv (every metric of every sample), and manifest.resolved.yaml (the manifest after overrides and scale). Then outputs/index.html, the gallery of every figure folder (thumbnails, what each figure shows, its phase boundaries, links to its data); it opens from file:// with no server.
+        Outputs go to outputs/figures/<manifest>/: figure.svg (panels side by side), per panel panel-K.svg, panel-K.csv (n, d, count, mean, std, min, max) and samples-K.csv (one line per sample: n, d, sample, its status and the metrics its cells have, with the digits verify needs), and manifest.resolved.yaml (the manifest after overrides and scale). Then outputs/index.html, the gallery of every figure folder (thumbnails, what each figure shows, its phase boundaries, links to its data); it opens from file:// with no server.
 
         --gallery-only rewrites just outputs/index.html from the figure folders on disk (no manifest, no cache).
         """

@@ -111,7 +111,8 @@ func executedCount(_ output: String) -> Int? {
         // provenance says why the rendered figure is stale.
         let provenance = try String(contentsOf: folder.appendingPathComponent("provenance.json"), encoding: .utf8)
         #expect(provenance.contains("\"samples\" : 18") && provenance.contains("\"missingSamples\" : 0")
-                && provenance.contains("\"IsometryConditions\"") && provenance.contains("\"Render\""), "\(provenance)")
+                && provenance.contains("\"IsometryConditions\"") && provenance.contains("\"Render\"")
+                && provenance.contains("\"statuses\" : {\n    \"evaluated\" : 18\n  }"), "\(provenance)")
         let clone = w.root.appendingPathComponent("clone/outputs/figures")
         try FileManager.default.createDirectory(at: clone, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: folder, to: clone.appendingPathComponent("cond"))
@@ -159,6 +160,9 @@ func executedCount(_ output: String) -> Int? {
         let csv = w.root.appendingPathComponent("outputs/figures/cond/samples.csv")
         var lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let header = lines[0].split(separator: ",").map(String.init)
+        // Only the columns a condition has, each sample's status, no wall-clock time.
+        #expect(header == ["n", "d", "sample", "status", "holds", "largest_lhs"], "\(header)")
+        #expect(lines.dropFirst().filter { !$0.isEmpty }.allSatisfy { $0.split(separator: ",")[3] == "evaluated" })
         let column = try #require(header.firstIndex(of: "holds"))
         var fields = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         fields[column] = fields[column] == "1" ? "0" : "1"
@@ -168,6 +172,14 @@ func executedCount(_ output: String) -> Int? {
         #expect(differ.status == 1)
         #expect(differ.stdout.contains("1 differ"), "\(differ.stdout)")
         #expect(differ.stdout.contains("differs: cond n=\(fields[0]) d=\(fields[1]) sample=\(fields[2]): holds recorded"), "\(differ.stdout)")
+        // A status that is not the one recomputed is named too.
+        fields[column] = fields[column] == "1" ? "0" : "1"
+        fields[3] = "maxIterations"
+        lines[1] = fields.joined(separator: ",")
+        try lines.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        let status = try ToolRunner.run(["verify", "--outputs", w.outputs, "--budget", "60", "--quiet"])
+        #expect(status.status == 1)
+        #expect(status.stdout.contains("sample=\(fields[2]): status recorded maxIterations, now evaluated"), "\(status.stdout)")
         // Unreadable figure data is a one-line input error.
         try "garbage\n".write(to: csv, atomically: true, encoding: .utf8)
         let bad = try ToolRunner.run(["verify", "--outputs", w.outputs, "--quiet"])

@@ -29,21 +29,89 @@ import Testing
 @Test func perSampleCSV() {
     let metrics = ["recovery", "test,distance", "say \"hi\""]
     let rows = [
-        SampleRow(n: 10, d: 20, sample: 0, values: ["recovery": 1, "test,distance": 0.125, "say \"hi\"": -2.5]),
-        SampleRow(n: 10, d: 20, sample: 1, values: ["recovery": 0, "test,distance": .nan]),
-        SampleRow(n: 30, d: 20, sample: 0, values: ["unlisted": 4, "say \"hi\"": .infinity]),
+        SampleRow(n: 10, d: 20, sample: 0, status: "solved", values: ["recovery": 1, "test,distance": 0.125, "say \"hi\"": -2.5]),
+        SampleRow(n: 10, d: 20, sample: 1, status: "maxIterations", values: ["recovery": 0, "test,distance": .nan]),
+        SampleRow(n: 30, d: 20, sample: 0, status: "notComputed", values: ["unlisted": 4, "say \"hi\"": .infinity]),
     ]
     let text = CSV.samples(rows, metrics: metrics)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     #expect(lines == [
-        "n,d,sample,recovery,\"test,distance\",\"say \"\"hi\"\"\"",
-        "10,20,0,1,0.125,-2.5",
-        "10,20,1,0,,",
-        "30,20,0,,,inf",
+        "n,d,sample,status,recovery,\"test,distance\",\"say \"\"hi\"\"\"",
+        "10,20,0,solved,1,0.125,-2.5",
+        "10,20,1,maxIterations,0,nan,",
+        "30,20,0,notComputed,,,inf",
         "",
     ])
-    #expect(CSV.sampleHeader(metrics: []) == "n,d,sample\n")
-    #expect(CSV.sampleLine(rows[0], metrics: ["say \"hi\"", "recovery"]) == "10,20,0,-2.5,1\n")
+    #expect(CSV.sampleHeader(metrics: []) == "n,d,sample,status\n")
+    #expect(CSV.sampleLine(rows[0], metrics: ["say \"hi\"", "recovery"]) == "10,20,0,solved,-2.5,1\n")
+}
+
+@Test func perSampleDigitsAreTheOnesAskedFor() {
+    let row = SampleRow(n: 10, d: 10, sample: 0, status: "solved",
+                        values: ["recovery": 0, "objective": 0.06992054359985649, "cosine": 0.3973785520127444,
+                                 "weight_distance": 0.999999999998428, "iterations": 24, "other_norm": 1.2345678e-9])
+    let metrics = ["recovery", "weight_distance", "cosine", "other_norm", "objective", "iterations"]
+    let digits = ["weight_distance": 5, "cosine": 5, "other_norm": 5, "objective": 8]
+    #expect(CSV.sampleLine(row, metrics: metrics, digits: digits) == "10,10,0,solved,0,1,0.39738,1.2346e-09,0.069920544,24\n")
+    // Without digits every value is written exactly.
+    #expect(CSV.sampleLine(row, metrics: ["objective"]) == "10,10,0,solved,0.06992054359985649\n")
+}
+
+@Test func perSampleCSVReadsBackWhatWasWritten() throws {
+    let metrics = ["recovery", "weight_distance", "objective"]
+    let rows = [
+        SampleRow(n: 10, d: 20, sample: 0, status: "solved", values: ["recovery": 1, "weight_distance": 3.5e-11, "objective": 2.25]),
+        SampleRow(n: 10, d: 20, sample: 1, status: "numericalError", values: ["recovery": 0, "objective": -0.5]),
+        SampleRow(n: 20, d: 20, sample: 0, status: "notComputed", values: [:]),
+    ]
+    let read = try CSV.readSamples(CSV.samples(rows, metrics: metrics))
+    #expect(read == rows)
+    // NaN reads back as NaN (not as a missing value).
+    let nan = try CSV.readSamples(CSV.samples([SampleRow(n: 1, d: 1, sample: 0, status: "solved", values: ["cosine": .nan])], metrics: ["cosine"]))
+    #expect(nan.count == 1 && nan[0].values["cosine"]?.isNaN == true)
+    // Bad files name the line.
+    #expect(throws: CSV.SampleFileError(line: 1, message: "not a per-sample CSV (the header must start n,d,sample,status)")) {
+        try CSV.readSamples("n,d,sample,recovery\n10,10,0,1\n")
+    }
+    #expect(throws: CSV.SampleFileError.self) { try CSV.readSamples("n,d,sample,status,recovery\n10,10,0,solved,1\n10,10,1,solved\n") }
+    #expect(throws: CSV.SampleFileError(line: 2, message: "'x' is not a number")) {
+        try CSV.readSamples("n,d,sample,status,recovery\n10,10,0,solved,x\n")
+    }
+}
+
+@Test func significantDigits() {
+    #expect(Format.significant(0.5752622359499384, digits: 5) == "0.57526")
+    #expect(Format.significant(0.999999999998428, digits: 8) == "1")
+    #expect(Format.significant(0.99996, digits: 4) == "1")
+    #expect(Format.significant(-0.99996, digits: 4) == "-1")
+    #expect(Format.significant(1.23456e-9, digits: 3) == "1.23e-09")
+    #expect(Format.significant(9.9996e-5, digits: 4) == "0.0001")
+    #expect(Format.significant(1234567, digits: 3) == "1230000")
+    #expect(Format.significant(15.608156316495585, digits: 8) == "15.608156")
+    #expect(Format.significant(0.125, digits: 2) == "0.13")   // half away from zero
+    #expect(Format.significant(24, digits: 1) == "20")
+    #expect(Format.significant(3e300, digits: 5) == "3e+300")
+    #expect(Format.significant(.leastNonzeroMagnitude, digits: 5) == "5e-324")
+    #expect(Format.significant(0, digits: 5) == "0" && Format.significant(-0.0, digits: 5) == "0")
+    #expect(Format.significant(.nan, digits: 5) == "nan" && Format.significant(-.infinity, digits: 5) == "-inf")
+    // 17 digits is the shortest round-trip form.
+    for x in [0.1, 1.0 / 3.0, 2.0 / 3.0 * 1e-7, 123_456.789, 1e22, .pi] {
+        #expect(Format.significant(x, digits: 17) == Format.roundTrip(x))
+        #expect(Double(Format.significant(x, digits: 17)) == x)
+    }
+    // Rounded to k digits, a value moves by at most 5·10^−k of itself.
+    var state: UInt64 = 42
+    for _ in 0..<2000 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        let x = Double(state >> 11) / Double(1 << 53) * [1e-9, 1e-3, 1, 1e3, 1e9][Int(state % 5)]
+        guard x > 0 else { continue }
+        for k in [5, 6, 8] {
+            let y = Double(Format.significant(x, digits: k))!
+            var bound = 5.0
+            for _ in 0..<k { bound /= 10 }
+            #expect(abs(y - x) <= bound * 1.000001 * x, "\(x) at \(k) digits: \(y)")
+        }
+    }
 }
 
 @Test func csvFieldQuoting() {
