@@ -69,11 +69,14 @@ public enum MonotonicityCheck {
     /// mean(n₁) − mean(n₂) > z · √(p̂(1 − p̂)(1/k₁ + 1/k₂)) + 1/(k₁ + k₂), with p̂ the pooled rate and kᵢ
     /// the sample counts: a two-proportion test at about `z` standard errors, with a continuity
     /// correction so that one flipped sample out of ten never counts as a violation by itself.
-    public static func violations(_ panel: HeatmapPanel, z: Double = 3) -> [Violation] {
+    /// With `fromNEqualsD`, only cells with n ≥ d are compared: below n = d the labels can be interpolated
+    /// exactly, and a planted weight in X's row space (`smallest-pc` at n < d) is then recovered by the
+    /// minimum-norm fit itself (docs/science.md §8), a regime the n-monotonicity does not speak about.
+    public static func violations(_ panel: HeatmapPanel, z: Double = 3, fromNEqualsD: Bool = false) -> [Violation] {
         var found: [Violation] = []
         for d in panel.dValues {
             let column = panel.nValues.compactMap { n in panel.aggregate(n: n, d: d).map { (n, $0) } }
-                .filter { !$0.1.mean.isNaN && $0.1.count > 0 }
+                .filter { !$0.1.mean.isNaN && $0.1.count > 0 && (!fromNEqualsD || $0.0 >= d) }
             for (a, first) in column.enumerated() {
                 for second in column[(a + 1)...] {
                     let k1 = Double(first.1.count), k2 = Double(second.1.count)

@@ -43,7 +43,10 @@ struct CommittedFigureTests {
             let panel = try Self.read(csv)
             #expect(panel.cells.count == panel.nValues.count * panel.dValues.count,
                     "\(figure)/\(csv.lastPathComponent): \(panel.cells.count) of \(panel.nValues.count * panel.dValues.count) cells")
-            let violations = MonotonicityCheck.violations(panel)
+            // From n = d on: below it, ReLU-skip exact (Figures 2, 4b) recovers smallest-pc weights, which lie in
+            // X's row space there, by the minimum-norm fit (checked against the direct solve), then loses them
+            // just above n = d; that is the program, not noise.
+            let violations = MonotonicityCheck.violations(panel, fromNEqualsD: true)
             #expect(violations.isEmpty, "\(figure)/\(csv.lastPathComponent): \(violations.prefix(5))")
         }
     }

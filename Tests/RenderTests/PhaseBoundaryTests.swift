@@ -49,4 +49,15 @@ struct PhaseBoundaryTests {
         means[GridCell(n: 80, d: 10)] = 0.9        // one sample of ten: noise
         #expect(MonotonicityCheck.violations(panel(means)).isEmpty)
     }
+
+    /// Recovery below n = d that is lost just above it (smallest-pc at n < d) is a violation of the whole map,
+    /// none from n = d on.
+    @Test func theRegimeBelowNEqualsDCanBeLeftOut() {
+        var means: [GridCell: Double] = [:]
+        for n in stride(from: 10, through: 100, by: 10) { means[GridCell(n: n, d: 30)] = n < 30 ? 1 : (n >= 70 ? 1 : 0) }
+        #expect(!MonotonicityCheck.violations(panel(means)).isEmpty)
+        #expect(MonotonicityCheck.violations(panel(means), fromNEqualsD: true).isEmpty)
+        means[GridCell(n: 90, d: 30)] = 0
+        #expect(MonotonicityCheck.violations(panel(means), fromNEqualsD: true).count >= 1)
+    }
 }
