@@ -111,7 +111,8 @@ import Testing
         #expect(plan.missing(in: context.cache).count == missing.count - sample.count)
         #expect(model.kinds.values.reduce(0) { $0 + $1.count } == sample.count)
         #expect(model.kinds.values.allSatisfy { $0.seconds > 0 })
-        #expect(model.offCPUCount == sample.count)
+        // Tasks that waited for a core longer than they computed (a busy machine) are left out of the off-CPU mean.
+        #expect(model.offCPUCount <= sample.count)
         // The model was saved: loading it gives the same totals.
         #expect(DurationModel.load(context).kinds == model.kinds)
     }
