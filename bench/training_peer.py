@@ -5,7 +5,7 @@ Networks (docs/science.md §3), each trained on its own, n = 400, d = 100, m = n
   skip:       f(X) = relu(X W1) a + (X w0) alpha0
   normalized: f(X) = (F.normalize(relu(X W1), dim=0) * gamma) a   (norms over the batch given)
 full batch, loss ||f(X) - y||^2, a fresh AdamW(lr=2e-3, weight_decay=1e-6) every step, test loss
-every epoch; float32, 2 threads. Prints one line per network and then `seconds MODEL S`, the best
+every epoch; float32, 2 threads (--threads). Prints one line per network and then `seconds MODEL S`, the best
 of --repeats wall-clock times of the training loop.
 
 Usage: .venv-torch/bin/python bench/training_peer.py [--model skip --model normalized] [--repeats 3]
@@ -46,8 +46,9 @@ def main():
     parser.add_argument("--d", type=int, default=100)
     parser.add_argument("--epochs", type=int, default=400)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     n, d, m = args.n, args.d, args.n + 1
     rng = np.random.default_rng(2022)
     x = torch.tensor(rng.standard_normal((n, d)) / np.sqrt(n), dtype=torch.float32)
@@ -64,7 +65,7 @@ def main():
             torch.manual_seed(r)
             params, f = network(model, d, m)
             start = time.perf_counter()
-            test_losses = []
+            loss, test_losses = torch.tensor(float("nan")), [float("nan")]
             for _ in range(args.epochs):
                 opt = torch.optim.AdamW(params, lr=2e-3, weight_decay=1e-6)
                 opt.zero_grad()
@@ -74,7 +75,7 @@ def main():
                 with torch.no_grad():
                     test_losses.append(((f(xt) - yt) ** 2).sum().item())
             best = min(best, time.perf_counter() - start)
-        print(f"torch {model} n={n} d={d} m={m} epochs={args.epochs} float32 threads=2: best of {args.repeats} "
+        print(f"torch {model} n={n} d={d} m={m} epochs={args.epochs} float32 threads={args.threads}: best of {args.repeats} "
               f"{best:.3f} s; final train loss {loss.item()}, test error {test_losses[-1] ** 0.5}")
         summary.append(f"seconds {model} {best:.4f}")
     print("\n".join(summary))
