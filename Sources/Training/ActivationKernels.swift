@@ -82,6 +82,8 @@ enum FusedColumns {
     }
 
     /// gradA[i] = Σₖ act(pre[k, i]) g[k], then pre[k, i] ← act'(pre[k, i]) aᵢ g[k], for k < rows.
+    /// The sum runs in four interleaved partial sums (so the loop is not bound by the latency of one
+    /// chain of additions), combined as (s₀ + s₁) + (s₂ + s₃).
     @inline(__always)
     static func backward<K: ActivationKernel>(_: K.Type, pre: UnsafeMutablePointer<Double>, stride: Int, rows: Int,
                                               weights: UnsafeBufferPointer<Double>, g: UnsafePointer<Double>,
@@ -89,30 +91,25 @@ enum FusedColumns {
         for i in 0..<weights.count {
             let a = weights[i]
             let column = pre + i * stride
-            gradA[i] = interleavedSum(rows) { k in
-                let z = K.valueAndDerivative(column[k])
-                column[k] = z.derivative * (a * g[k])
-                return z.value * g[k]
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var k = 0
+            while k + 4 <= rows {
+                let z0 = K.valueAndDerivative(column[k]), z1 = K.valueAndDerivative(column[k + 1])
+                let z2 = K.valueAndDerivative(column[k + 2]), z3 = K.valueAndDerivative(column[k + 3])
+                let g0 = g[k], g1 = g[k + 1], g2 = g[k + 2], g3 = g[k + 3]
+                s0 += z0.value * g0; s1 += z1.value * g1; s2 += z2.value * g2; s3 += z3.value * g3
+                column[k] = z0.derivative * (a * g0); column[k + 1] = z1.derivative * (a * g1)
+                column[k + 2] = z2.derivative * (a * g2); column[k + 3] = z3.derivative * (a * g3)
+                k += 4
             }
+            while k < rows {
+                let z = K.valueAndDerivative(column[k])
+                s0 += z.value * g[k]
+                column[k] = z.derivative * (a * g[k])
+                k += 1
+            }
+            gradA[i] = (s0 + s1) + (s2 + s3)
         }
-    }
-
-    /// Σ_{k < rows} term(k), in four interleaved partial sums (so the loop is not bound by the
-    /// latency of one chain of additions) combined as (s₀ + s₁) + (s₂ + s₃); `term` is called
-    /// once per k, in order (it may write entry k of a column).
-    @inline(__always)
-    static func interleavedSum(_ rows: Int, _ term: (Int) -> Double) -> Double {
-        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-        var k = 0
-        while k + 4 <= rows {
-            s0 += term(k); s1 += term(k + 1); s2 += term(k + 2); s3 += term(k + 3)
-            k += 4
-        }
-        while k < rows {
-            s0 += term(k)
-            k += 1
-        }
-        return (s0 + s1) + (s2 + s3)
     }
 
     /// Dispatches `forward` on the activation.

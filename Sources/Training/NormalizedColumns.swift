@@ -13,6 +13,11 @@ import ModelKinds
 /// ∂L/∂(XW₁ᵢ) = act'(XW₁ᵢ) ⊙ (aᵢγᵢ/ν̃ᵢ)(g − Nᵢcᵢ), the Nᵢcᵢ term only when νᵢ ≥ 1e−12 (below,
 /// the divisor is the constant clamp, which passes no gradient to the norm) — see
 /// `NetworkEvaluator` for the convention.
+///
+/// The loops run four rows at a time with every load before the stores, written out as in
+/// `FusedColumns.backward`: one shared loop taking the per-row work as a closure was measured 1.33×
+/// slower (stores through one pointer and loads through another then keep the compiler from
+/// vectorising the four rows).
 enum NormalizedColumns {
     /// For each column i < `outputWeights.count`: νᵢ into `norms[i]`, then
     /// outputs[k] += (aᵢγᵢ/ν̃ᵢ) act(pre[k, i]) for k < rows (outputs first zeroed unless
@@ -25,11 +30,22 @@ enum NormalizedColumns {
         if !accumulate { outputs.update(repeating: 0, count: rows) }
         for i in 0..<outputWeights.count {
             let column = pre + i * stride
-            let norm = FusedColumns.interleavedSum(rows) { k in
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var k = 0
+            while k + 4 <= rows {
+                let v0 = K.value(column[k]), v1 = K.value(column[k + 1])
+                let v2 = K.value(column[k + 2]), v3 = K.value(column[k + 3])
+                values[k] = v0; values[k + 1] = v1; values[k + 2] = v2; values[k + 3] = v3
+                s0 += v0 * v0; s1 += v1 * v1; s2 += v2 * v2; s3 += v3 * v3
+                k += 4
+            }
+            while k < rows {
                 let v = K.value(column[k])
                 values[k] = v
-                return v * v
-            }.squareRoot()
+                s0 += v * v
+                k += 1
+            }
+            let norm = ((s0 + s1) + (s2 + s3)).squareRoot()
             norms[i] = norm
             let coefficient = outputWeights[i] * scales[i] / max(norm, NetworkEvaluator.normalizationFloor)
             for k in 0..<rows { outputs[k] += coefficient * values[k] }
@@ -47,16 +63,28 @@ enum NormalizedColumns {
         let floor = NetworkEvaluator.normalizationFloor
         for i in 0..<outputWeights.count {
             let column = pre + i * stride
-            // act into `values`, act' over the column, and Σ act·g.
-            let sum = FusedColumns.interleavedSum(rows) { k in
+            // act into `values`, act' over the column, and Σ act·g in four interleaved sums.
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var k = 0
+            while k + 4 <= rows {
+                let z0 = K.valueAndDerivative(column[k]), z1 = K.valueAndDerivative(column[k + 1])
+                let z2 = K.valueAndDerivative(column[k + 2]), z3 = K.valueAndDerivative(column[k + 3])
+                values[k] = z0.value; values[k + 1] = z1.value; values[k + 2] = z2.value; values[k + 3] = z3.value
+                column[k] = z0.derivative; column[k + 1] = z1.derivative
+                column[k + 2] = z2.derivative; column[k + 3] = z3.derivative
+                s0 += z0.value * g[k]; s1 += z1.value * g[k + 1]; s2 += z2.value * g[k + 2]; s3 += z3.value * g[k + 3]
+                k += 4
+            }
+            while k < rows {
                 let z = K.valueAndDerivative(column[k])
                 values[k] = z.value
                 column[k] = z.derivative
-                return z.value * g[k]
+                s0 += z.value * g[k]
+                k += 1
             }
             let a = outputWeights[i], gamma = scales[i], norm = norms[i]
             let divisor = max(norm, floor)
-            let projection = sum / divisor
+            let projection = ((s0 + s1) + (s2 + s3)) / divisor
             gradA[i] = gamma * projection
             gradScales[i] = a * projection
             let coefficient = a * gamma / divisor
