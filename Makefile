@@ -82,7 +82,7 @@ fuzz: build
 	python3 tools/fuzz_manifests.py --binary $(BIN) --seed 14 --budget $(FUZZ_BUDGET)
 
 # Solver: the nine programs at (n, d) ∈ {(100,20), (200,50), (400,100)} from `neural-recovery sample`;
-# training: skip network n=400, d=100, m=401, 200 epochs. Seconds, not assertions.
+# training: skip and normalized networks n=400, d=100, m=401, 400 epochs. Seconds, not assertions.
 bench: build
 	GENERATOR=sample bench/solver_bench.sh
 	.build/$(CONFIG)/neural-recovery-bench training

@@ -41,40 +41,4 @@ extension Activation {
             return cdf + x * pdf
         }
     }
-
-    /// Overwrites `pre[k]` by its derivative and writes the activation into `out[k]`, for all k:
-    /// one pass over a pre-activation buffer (the hot loop of training).
-    func apply(_ pre: UnsafeMutableBufferPointer<Double>, valuesInto out: UnsafeMutableBufferPointer<Double>) {
-        precondition(pre.count == out.count)
-        switch self {
-        case .relu:
-            for k in 0..<pre.count {
-                let z = pre[k]
-                if z > 0 { out[k] = z; pre[k] = 1 } else { out[k] = 0; pre[k] = 0 }
-            }
-        case .leakyRelu:
-            for k in 0..<pre.count {
-                let z = pre[k]
-                if z > 0 { out[k] = z; pre[k] = 1 } else { out[k] = Activation.leakySlope * z; pre[k] = Activation.leakySlope }
-            }
-        case .tanh:
-            for k in 0..<pre.count {
-                let t = Foundation.tanh(pre[k])
-                out[k] = t
-                pre[k] = 1 - t * t
-            }
-        case .sigmoid:
-            for k in 0..<pre.count {
-                let s = 1 / (1 + exp(-pre[k]))
-                out[k] = s
-                pre[k] = s * (1 - s)
-            }
-        case .gelu:
-            for k in 0..<pre.count {
-                let z = pre[k]
-                out[k] = value(z)
-                pre[k] = derivative(z)
-            }
-        }
-    }
 }

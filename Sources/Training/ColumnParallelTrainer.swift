@@ -102,20 +102,22 @@ struct NeuronBlocks: Equatable {
     }
 }
 
-/// The training loop of the plain and skip networks (`NetworkTrainer` takes it for them), with the
-/// hidden neurons cut into blocks (`NeuronBlocks`) that worker threads claim one at a time, each its
-/// own share first (`BlockClaims`: a worker slowed by other load on its core leaves the rest of its
-/// share to the others). Given the residual, neurons are independent, so an epoch is one serial
-/// step and one parallel region:
+/// The training loop of every network (`NetworkTrainer` runs it), with the hidden neurons cut into
+/// blocks (`NeuronBlocks`) that worker threads claim one at a time, each its own share first
+/// (`BlockClaims`: a worker slowed by other load on its core leaves the rest of its share to the
+/// others). Given the residual, neurons are independent — the normalized network's too: neuron i's
+/// norm ‖act(X W₁ᵢ)‖ is over its own column, so it is computed with the neuron — and an epoch is one
+/// serial step and one parallel region:
 ///
 /// - serial: the blocks' partial outputs summed in block order, plus the skip path; the losses, the
 ///   residual gradient g, and the skip path's gradient and AdamW update (d + 1 scalars);
-/// - per block, product after product: the backward pass (∂a, ∂(XW₁) and ∂W₁ = Xᵀ∂(XW₁)), the
-///   AdamW update of those neurons' W₁ columns and a entries, and at once the forward pass with the
-///   new weights on the training and the test rows (the test loss after step t and the training
-///   loss before step t + 1 are taken at the same weights). Only the training rows'
-///   pre-activations are kept for the backward pass; the test rows' go to a small per-block scratch
-///   buffer that stays in cache.
+/// - per block, product after product: the backward pass (∂a, ∂γ for normalized, ∂(XW₁) and
+///   ∂W₁ = Xᵀ∂(XW₁)), the AdamW update of those neurons' W₁ columns and a (and γ) entries, and at
+///   once the forward pass with the new weights on the training and the test rows (the test loss
+///   after step t and the training loss before step t + 1 are taken at the same weights; the
+///   normalized network's norms are over each batch, as `NetworkEvaluator` takes them). Only the
+///   training rows' pre-activations (and norms) are kept for the backward pass; the test rows' go
+///   to a small per-block scratch buffer that stays in cache.
 ///
 /// BLAS runs single-threaded (the caller arranges it). The parameters, gradient and AdamW moments
 /// are flat arrays in `NetworkParameters.flattened` order; fresh AdamW stores no moments. Every
@@ -139,6 +141,9 @@ final class ColumnParallelTrainer: @unchecked Sendable {
     private let pre: DoubleBuffer
     /// Per block, X_test W₁ for the neurons of one product (test rows × `cut.productWidth`).
     private let testScratch: DoubleBuffer
+    /// Normalized only: per neuron νᵢ over the training rows (kept for the backward pass) and over
+    /// the test rows; per block, one column of activations (`NormalizedColumns`, max(n, test rows)).
+    private let norms: DoubleBuffer, testNorms: DoubleBuffer, valueScratch: DoubleBuffer
     /// Per block, its neurons' part of f on every row (`rows` entries each).
     private let partials: DoubleBuffer
     private let outputs: DoubleBuffer, residualGradient: DoubleBuffer, skipProjection: DoubleBuffer
@@ -152,7 +157,6 @@ final class ColumnParallelTrainer: @unchecked Sendable {
     init(initial: NetworkParameters, activation: Activation, x: Matrix, y: [Double], test: (x: Matrix, y: [Double])?,
          optimizer: OptimizerKind, hyperparameters: AdamWHyperparameters, workers: Int) {
         shape = initial.shape
-        precondition(shape.model != .normalized, "ColumnParallelTrainer: plain and skip networks only")
         precondition(x.cols == shape.inputDimension && y.count == x.rows, "ColumnParallelTrainer: X, y and d disagree")
         self.activation = activation
         d = shape.inputDimension
@@ -175,6 +179,10 @@ final class ColumnParallelTrainer: @unchecked Sendable {
         self.cut = cut
         self.workers = max(1, min(workers, cut.blocks.count))
         testScratch = DoubleBuffer(count: cut.blocks.count * testRows * cut.productWidth)
+        let normalized = shape.model == .normalized
+        norms = DoubleBuffer(count: normalized ? m : 0)
+        testNorms = DoubleBuffer(count: normalized ? m : 0)
+        valueScratch = DoubleBuffer(count: normalized ? cut.blocks.count * max(n, testRows) : 0)
         partials = DoubleBuffer(count: cut.blocks.count * rows)
         outputs = DoubleBuffer(count: rows)
         residualGradient = DoubleBuffer(count: n)
@@ -230,26 +238,53 @@ final class ColumnParallelTrainer: @unchecked Sendable {
 
     /// The passes over block `b`, product by product.
     private func pass(_ b: Int, step constants: AdamWStepConstants?, training: Bool, test: Bool) {
-        let layer = self.layer
-        let w = parameters.base, a = parameters.base + d * m
         let testRows = test ? n..<rows : n..<n
         let scratch = testScratch.base + b * testRows.count * cut.productWidth
+        let values = valueScratch.base + b * max(n, rows - n)
         let partial = partials.base + b * rows
+        let a = d * m, gamma = d * m + m
         for (index, columns) in cut.products[b].enumerated() {
             let z = pre.base + columns.lowerBound * n
             if let constants {
-                layer.backward(rows: 0..<n, columns: columns, outputWeights: a, residualGradient: residualGradient.base,
-                               pre: z, preStride: n, gradOutputWeights: gradient.base + d * m,
-                               gradFirstLayer: gradient.base)
+                backward(columns, pre: z, values: values)
                 update(constants, (d * columns.lowerBound)..<(d * columns.upperBound))
-                update(constants, (d * m + columns.lowerBound)..<(d * m + columns.upperBound))
+                update(constants, (a + columns.lowerBound)..<(a + columns.upperBound))
+                if shape.model == .normalized { update(constants, (gamma + columns.lowerBound)..<(gamma + columns.upperBound)) }
             }
             if training {
-                layer.forward(rows: 0..<n, columns: columns, firstLayer: w, outputWeights: a, pre: z, preStride: n,
-                              accumulate: index > 0, outputs: partial)
+                forward(0..<n, columns, pre: z, norms: norms.base, values: values, accumulate: index > 0, outputs: partial)
             }
-            layer.forward(rows: testRows, columns: columns, firstLayer: w, outputWeights: a, pre: scratch,
-                          preStride: testRows.count, accumulate: index > 0, outputs: partial)
+            forward(testRows, columns, pre: scratch, norms: testNorms.base, values: values, accumulate: index > 0,
+                    outputs: partial)
+        }
+    }
+
+    /// The forward pass of the neurons `columns` on `rows` (pre-activations into `pre`, whose
+    /// leading dimension is `rows.count`; normalized: the norms over `rows` into `norms`).
+    private func forward(_ rows: Range<Int>, _ columns: Range<Int>, pre: UnsafeMutablePointer<Double>,
+                         norms: UnsafeMutablePointer<Double>, values: UnsafeMutablePointer<Double>, accumulate: Bool,
+                         outputs: UnsafeMutablePointer<Double>) {
+        let w = parameters.base, a = parameters.base + d * m
+        if shape.model == .normalized {
+            layer.normalizedForward(rows: rows, columns: columns, firstLayer: w, outputWeights: a, scales: a + m,
+                                    norms: norms, values: values, pre: pre, preStride: rows.count,
+                                    accumulate: accumulate, outputs: outputs)
+        } else {
+            layer.forward(rows: rows, columns: columns, firstLayer: w, outputWeights: a, pre: pre, preStride: rows.count,
+                          accumulate: accumulate, outputs: outputs)
+        }
+    }
+
+    /// The backward pass of the neurons `columns` on the training rows, from `residualGradient`.
+    private func backward(_ columns: Range<Int>, pre: UnsafeMutablePointer<Double>, values: UnsafeMutablePointer<Double>) {
+        let a = parameters.base + d * m, gradA = gradient.base + d * m
+        if shape.model == .normalized {
+            layer.normalizedBackward(rows: 0..<n, columns: columns, outputWeights: a, scales: a + m, norms: norms.base,
+                                     values: values, residualGradient: residualGradient.base, pre: pre, preStride: n,
+                                     gradOutputWeights: gradA, gradScales: gradA + m, gradFirstLayer: gradient.base)
+        } else {
+            layer.backward(rows: 0..<n, columns: columns, outputWeights: a, residualGradient: residualGradient.base,
+                           pre: pre, preStride: n, gradOutputWeights: gradA, gradFirstLayer: gradient.base)
         }
     }
 

@@ -6,9 +6,8 @@ import ModelKinds
 /// from `predictions`, which returns a new array).
 ///
 /// Loss: L = ‖f(X) − y‖² (sum of squares, no ½). All products are BLAS `dgemm`/`dgemv` in double
-/// precision. Plain and skip networks run the passes of `HiddenColumns` over all neurons at once
-/// (the trainer runs the same passes block by block on worker threads); this evaluator is what
-/// the normalized network trains with, and the reference the gradient and trainer tests use.
+/// precision. It runs the passes of `HiddenColumns` over all neurons at once (the trainer runs the
+/// same passes block by block on worker threads): the reference the gradient and trainer tests use.
 ///
 /// **Normalisation convention** (normalized model). The norm is over the batch this evaluator
 /// holds (training X for training, X_test for test predictions — as PyTorch's
@@ -33,18 +32,15 @@ public final class NetworkEvaluator {
     public let y: [Double]
 
     private let n: Int
-    // Pre-activations X W₁; after the backward pass, ∂L/∂(X W₁). (normalized: act'(X W₁) after the
-    // forward pass.)
+    // Pre-activations X W₁; after the backward pass, ∂L/∂(X W₁).
     private var pre: Matrix
-    // normalized only: the normalised columns N (0×0 otherwise: plain and skip never store the
-    // hidden layer, see `HiddenColumns`).
-    private var hidden: Matrix
     private var outputs: [Double]
     private var skipGradient: [Double]
     private var residualGradient: [Double]
+    // normalized only (empty otherwise): the column norms νᵢ of the last forward pass, and one
+    // column of scratch.
     private var columnNorms: [Double]
-    private var coefficients: [Double]
-    private var projections: [Double]
+    private var values: [Double]
 
     /// An evaluator for `shape` on the batch (x, y); `y` may be empty for prediction only.
     public init(shape: NetworkShape, activation: Activation, x: Matrix, y: [Double]) {
@@ -56,13 +52,12 @@ public final class NetworkEvaluator {
         self.y = y
         n = x.rows
         pre = Matrix(rows: x.rows, cols: shape.width)
-        hidden = shape.model == .normalized ? Matrix(rows: x.rows, cols: shape.width) : Matrix(rows: 0, cols: 0)
         outputs = Array(repeating: 0, count: x.rows)
         skipGradient = Array(repeating: 0, count: shape.inputDimension)
         residualGradient = Array(repeating: 0, count: x.rows)
-        columnNorms = Array(repeating: 0, count: shape.width)
-        coefficients = Array(repeating: 0, count: shape.width)
-        projections = Array(repeating: 0, count: shape.width)
+        let normalized = shape.model == .normalized
+        columnNorms = Array(repeating: 0, count: normalized ? shape.width : 0)
+        values = Array(repeating: 0, count: normalized ? max(1, x.rows) : 0)
     }
 
     /// Runs `body` with the plain/skip passes over this batch's X and its pre-activation buffer.
@@ -102,27 +97,26 @@ public final class NetworkEvaluator {
                 }
             }
         case .normalized:
-            Matrix.gemm(x, .none, p.firstLayer, .none, into: &pre)
-            let act = activation
-            pre.storage.withUnsafeMutableBufferPointer { prePtr in
-                hidden.storage.withUnsafeMutableBufferPointer { hidPtr in
-                    act.apply(prePtr, valuesInto: hidPtr)
+            let rows = 0..<n
+            withColumns { layer, z in
+                p.firstLayer.storage.withUnsafeBufferPointer { w in
+                    p.outputWeights.withUnsafeBufferPointer { a in
+                        p.normalizationScales.withUnsafeBufferPointer { gamma in
+                            columnNorms.withUnsafeMutableBufferPointer { norms in
+                                values.withUnsafeMutableBufferPointer { v in
+                                    outputs.withUnsafeMutableBufferPointer { f in
+                                        layer.normalizedForward(rows: rows, columns: 0..<m, firstLayer: w.baseAddress!,
+                                                                outputWeights: a.baseAddress!, scales: gamma.baseAddress!,
+                                                                norms: norms.baseAddress!, values: v.baseAddress!, pre: z,
+                                                                preStride: rows.count, accumulate: false,
+                                                                outputs: f.baseAddress!)
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
-            let rows = n
-            let floor = NetworkEvaluator.normalizationFloor
-            hidden.storage.withUnsafeMutableBufferPointer { h in
-                for i in 0..<m {
-                    var sum = 0.0
-                    for k in 0..<rows { let v = h[k + i * rows]; sum += v * v }
-                    let norm = sum.squareRoot()
-                    columnNorms[i] = norm
-                    let divisor = max(norm, floor)
-                    for k in 0..<rows { h[k + i * rows] /= divisor }
-                    coefficients[i] = p.outputWeights[i] * p.normalizationScales[i]
-                }
-            }
-            Matrix.gemv(hidden, .none, coefficients, into: &outputs)
         }
     }
 
@@ -187,29 +181,30 @@ public final class NetworkEvaluator {
                 }
             }
         case .normalized:
-            // cᵢ = Nᵢᵀ g; ∂L/∂aᵢ = γᵢ cᵢ; ∂L/∂γᵢ = aᵢ cᵢ
-            Matrix.gemv(hidden, .transpose, residualGradient, into: &projections)
-            let floor = NetworkEvaluator.normalizationFloor
-            for i in 0..<m {
-                gradient.outputWeights[i] = p.normalizationScales[i] * projections[i]
-                gradient.normalizationScales[i] = p.outputWeights[i] * projections[i]
-            }
-            pre.storage.withUnsafeMutableBufferPointer { d in
-                hidden.storage.withUnsafeBufferPointer { h in
-                    residualGradient.withUnsafeBufferPointer { g in
-                        for i in 0..<m {
-                            let norm = columnNorms[i]
-                            let scale = coefficients[i] / max(norm, floor)
-                            let c = norm >= floor ? projections[i] : 0
-                            for k in 0..<rows {
-                                d[k + i * rows] *= scale * (g[k] - h[k + i * rows] * c)
+            withColumns { layer, z in
+                p.outputWeights.withUnsafeBufferPointer { a in
+                    p.normalizationScales.withUnsafeBufferPointer { gamma in
+                        columnNorms.withUnsafeBufferPointer { norms in
+                            values.withUnsafeMutableBufferPointer { v in
+                                residualGradient.withUnsafeBufferPointer { g in
+                                    gradient.outputWeights.withUnsafeMutableBufferPointer { ga in
+                                        gradient.normalizationScales.withUnsafeMutableBufferPointer { gg in
+                                            gradient.firstLayer.storage.withUnsafeMutableBufferPointer { gw in
+                                                layer.normalizedBackward(
+                                                    rows: 0..<rows, columns: 0..<m, outputWeights: a.baseAddress!,
+                                                    scales: gamma.baseAddress!, norms: norms.baseAddress!,
+                                                    values: v.baseAddress!, residualGradient: g.baseAddress!, pre: z,
+                                                    preStride: rows, gradOutputWeights: ga.baseAddress!,
+                                                    gradScales: gg.baseAddress!, gradFirstLayer: gw.baseAddress!)
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
-            // ∂L/∂W₁ = Xᵀ ∂L/∂(XW₁)
-            Matrix.gemm(x, .transpose, pre, .none, into: &gradient.firstLayer)
         }
         return total
     }

@@ -57,11 +57,11 @@ public struct TrainingResult: Sendable {
 /// Full-batch AdamW training of a two-layer network with hand-written gradients (docs/science.md §3).
 /// Knows nothing of files or manifests.
 ///
-/// Plain and skip networks train on `workers` threads, each owning whole blocks of the hidden
-/// neurons (`ColumnParallelTrainer`), with BLAS single-threaded meanwhile. The blocks, and so every
-/// product and sum, depend on the sizes alone: results are the same bits for every worker count and
-/// every run (on one machine: the BLAS kernels differ across CPUs). The normalized network couples
-/// its neurons through the column norms and trains on one thread, with BLAS's own threads.
+/// Every network trains on `workers` threads, each owning whole blocks of the hidden neurons
+/// (`ColumnParallelTrainer`; a normalized neuron's column norm is over its own column, so it goes
+/// with its block), with BLAS single-threaded meanwhile. The blocks, and so every product and sum,
+/// depend on the sizes alone: results are the same bits for every worker count and every run (on
+/// one machine: the BLAS kernels differ across CPUs).
 public enum NetworkTrainer {
     /// Trains from the PyTorch-default initialisation drawn from `initialization` (the cell's
     /// `StreamPurpose.initialization` stream; draw order in `NetworkParameters.pytorchDefault`).
@@ -75,7 +75,7 @@ public enum NetworkTrainer {
     }
 
     /// Trains from given initial weights (their shape wins over `settings.width`). `workers` is the
-    /// number of threads for plain and skip networks (at most m); nil means `defaultWorkerCount`.
+    /// number of threads (at most the number of neuron blocks); nil means `defaultWorkerCount`.
     public static func train(x: Matrix, y: [Double], test: (x: Matrix, y: [Double])? = nil,
                              settings: TrainingSettings, initialParameters: NetworkParameters,
                              workers: Int? = nil) -> TrainingResult {
@@ -83,20 +83,13 @@ public enum NetworkTrainer {
         precondition(shape.model == settings.model, "NetworkTrainer: initial weights are for another model")
         precondition(settings.epochs >= 0, "NetworkTrainer: negative epoch count")
         let start = DispatchTime.now().uptimeNanoseconds
-        let parameters: NetworkParameters
-        let trainingLoss: [Double], testLoss: [Double], finalTestLoss: Double?
-        if shape.model == .normalized {
-            (parameters, trainingLoss, testLoss, finalTestLoss) = trainSerially(
-                x: x, y: y, test: test, settings: settings, initialParameters: initialParameters)
-        } else {
-            let count = max(1, min(workers ?? defaultWorkerCount(shape: shape, rows: x.rows + (test?.x.rows ?? 0)),
-                                   shape.width))
-            let trainer = ColumnParallelTrainer(initial: initialParameters, activation: settings.activation, x: x, y: y,
-                                                test: test, optimizer: settings.optimizer,
-                                                hyperparameters: settings.hyperparameters, workers: count)
-            (trainingLoss, testLoss, finalTestLoss) = BLASThreads.singleThreaded { trainer.train(epochs: settings.epochs) }
-            parameters = trainer.currentParameters
-        }
+        let count = max(1, min(workers ?? defaultWorkerCount(shape: shape, rows: x.rows + (test?.x.rows ?? 0)),
+                               shape.width))
+        let trainer = ColumnParallelTrainer(initial: initialParameters, activation: settings.activation, x: x, y: y,
+                                            test: test, optimizer: settings.optimizer,
+                                            hyperparameters: settings.hyperparameters, workers: count)
+        let (trainingLoss, testLoss, finalTestLoss) = BLASThreads.singleThreaded { trainer.train(epochs: settings.epochs) }
+        let parameters = trainer.currentParameters
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return TrainingResult(trainingLoss: trainingLoss, testLoss: testLoss, parameters: parameters,
                               testError: finalTestLoss.map { $0.squareRoot() }, otherNorm: parameters.otherNorm,
@@ -111,28 +104,5 @@ public enum NetworkTrainer {
     public static func defaultWorkerCount(shape: NetworkShape, rows: Int) -> Int {
         let work = rows * shape.inputDimension * shape.width
         return max(1, min(BLASThreads.current, 8, work / minimumWorkPerWorker))
-    }
-
-    /// The one-thread loop (normalized networks): evaluator, optimiser step, test loss.
-    private static func trainSerially(x: Matrix, y: [Double], test: (x: Matrix, y: [Double])?,
-                                      settings: TrainingSettings, initialParameters: NetworkParameters)
-        -> (NetworkParameters, [Double], [Double], Double?) {
-        let shape = initialParameters.shape
-        let trainer = NetworkEvaluator(shape: shape, activation: settings.activation, x: x, y: y)
-        let tester = test.map { NetworkEvaluator(shape: shape, activation: settings.activation, x: $0.x, y: $0.y) }
-        var parameters = initialParameters
-        var gradient = NetworkParameters(zerosFor: shape)
-        var optimizer = AdamW(shape: shape, kind: settings.optimizer, hyperparameters: settings.hyperparameters)
-        var trainingLoss: [Double] = []
-        trainingLoss.reserveCapacity(settings.epochs)
-        var testLoss: [Double] = []
-        testLoss.reserveCapacity(tester == nil ? 0 : settings.epochs)
-        for _ in 0..<settings.epochs {
-            trainingLoss.append(trainer.lossAndGradient(parameters, into: &gradient))
-            optimizer.step(&parameters, gradient: gradient)
-            if let tester { testLoss.append(tester.loss(parameters)) }
-        }
-        let finalTestLoss = tester.map { testLoss.last ?? $0.loss(parameters) }
-        return (parameters, trainingLoss, testLoss, finalTestLoss)
     }
 }

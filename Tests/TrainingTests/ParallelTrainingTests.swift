@@ -4,7 +4,7 @@ import RandomStreams
 import Testing
 @testable import Training
 
-/// The plain and skip networks train on worker threads; the worker count must not change results.
+/// Every network trains on worker threads; the worker count must not change results.
 struct ParallelTrainingTests {
     /// A problem wide enough for several blocks of neurons (m = 301), small enough to be quick.
     func problem(seed: UInt64) -> (x: Matrix, y: [Double], xTest: Matrix, yTest: [Double], stream: PhiloxStream) {
@@ -18,7 +18,8 @@ struct ParallelTrainingTests {
     }
 
     static let cases: [(LearnedModel, Activation, OptimizerKind)] =
-        [(.skip, .relu, .adamwFresh), (.plain, .relu, .adamw), (.skip, .tanh, .adamw), (.plain, .gelu, .adamwFresh)]
+        [(.skip, .relu, .adamwFresh), (.plain, .relu, .adamw), (.skip, .tanh, .adamw), (.plain, .gelu, .adamwFresh),
+         (.normalized, .relu, .adamwFresh), (.normalized, .tanh, .adamw), (.normalized, .gelu, .adamwFresh)]
 
     @Test(arguments: cases)
     func everyWorkerCountGivesTheSameBits(model: LearnedModel, activation: Activation, optimizer: OptimizerKind) {
@@ -63,7 +64,11 @@ struct ParallelTrainingTests {
                                           initialParameters: initial, workers: 2)
         #expect(largestRelativeDifference(result.trainingLoss, loss) < 1e-12)
         #expect(largestRelativeDifference(result.testLoss, testLoss) < 1e-12)
-        #expect(largestRelativeDifference(result.parameters.flattened, p.flattened, floor: 1e-3) < 1e-12)
+        // The normalized network's W₁ gradient projects g off Nᵢ (g − Nᵢ Nᵢᵀg), which cancels, and fresh
+        // AdamW divides by |gradient| + ε: round-off differences of the summation order (blocks vs one
+        // pass) grow there to ~1e−11 of a weight in 20 epochs (seen: 4e−12 and 1.1e−11).
+        let parameterTolerance = model == .normalized ? 1e-10 : 1e-12
+        #expect(largestRelativeDifference(result.parameters.flattened, p.flattened, floor: 1e-3) < parameterTolerance)
         #expect(abs(result.testError! - testLoss.last!.squareRoot()) <= 1e-12 * testLoss.last!.squareRoot())
     }
 
