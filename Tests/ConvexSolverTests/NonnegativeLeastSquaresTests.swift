@@ -7,22 +7,6 @@ import Testing
 /// min ½‖b − A x‖² over x ≥ 0 (x ≥ 0; w = Aᵀ(b − A x) ≤ 0 everywhere, = 0 where x > 0), recomputed here from
 /// A, b and x, and a closed form.
 @Suite struct NonnegativeLeastSquaresTests {
-    /// SplitMix64 + Box–Muller, so that the test needs nothing else.
-    struct Numbers {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func gaussian() -> Double {
-            let u1 = (Double(next() >> 11) + 0.5) / Double(1 << 53), u2 = (Double(next() >> 11) + 0.5) / Double(1 << 53)
-            return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-        }
-    }
-
     static func kktViolation(_ a: [Double], rows m: Int, cols k: Int, b: [Double], x: [Double]) -> Double {
         var r = b
         for j in 0..<k { for i in 0..<m { r[i] -= a[i + j * m] * x[j] } }
@@ -38,7 +22,7 @@ import Testing
     /// Wide (more columns than rows, as the ReLU-cone duals: rᵢ × n) and tall problems, solved to optimality.
     @Test(arguments: [(10, 40, 1 as UInt64), (30, 120, 2), (50, 20, 3), (100, 400, 4)])
     func solutionsSatisfyTheKKTConditions(_ m: Int, _ k: Int, _ seed: UInt64) {
-        var rng = Numbers(state: seed)
+        var rng = TestRandom(seed: seed)
         let a = (0..<(m * k)).map { _ in rng.gaussian() }
         let b = (0..<m).map { _ in rng.gaussian() }
         let s = a.withUnsafeBufferPointer { NonnegativeLeastSquares.solve(a: $0.baseAddress!, rows: m, cols: k, b: b) }
@@ -66,7 +50,7 @@ import Testing
     /// With a target the solve stops early at a feasible x whose true residual is below it, and a target below
     /// the optimum is reported as not reached.
     @Test func stopsAtTheTarget() {
-        var rng = Numbers(state: 9)
+        var rng = TestRandom(seed: 9)
         let m = 40, k = 160
         let a = (0..<(m * k)).map { _ in rng.gaussian() }
         let b = (0..<m).map { _ in rng.gaussian() }
