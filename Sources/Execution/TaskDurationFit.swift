@@ -7,9 +7,12 @@
 public struct TaskDurationFit: Sendable {
     private var count = 0.0
     private var sumC = 0.0, sumT = 0.0, sumCC = 0.0, sumCT = 0.0, sumTT = 0.0
+    private var smallest = Double.infinity, largest = 0.0
 
     /// At least this many finished tasks before predicting.
     static let minimumCount = 5
+    /// The finished tasks' costs must span this factor before a per-task part is fitted.
+    static let minimumSpread = 4.0
 
     public init() {}
 
@@ -18,11 +21,15 @@ public struct TaskDurationFit: Sendable {
         guard c.isFinite, t.isFinite, t >= 0 else { return }
         count += 1
         sumC += c; sumT += t; sumCC += c * c; sumCT += c * t; sumTT += t * t
+        smallest = min(smallest, c); largest = max(largest, c)
     }
 
     /// (a, b) of the fit, or nil with fewer than `minimumCount` tasks.
     public var coefficients: (perTask: Double, perCost: Double)? {
         guard count >= Double(Self.minimumCount) else { return nil }
+        // Costs within a factor `minimumSpread` of each other (a run starts with its longest tasks) cannot tell
+        // a per-task part from a proportional one: proportional, as the cost model says, until they can.
+        if largest < Self.minimumSpread * smallest { return (0, sumCC > 0 ? max(0, sumCT / sumCC) : 0) }
         let det = count * sumCC - sumC * sumC
         if det > 1e-12 * count * sumCC {
             let b = (count * sumCT - sumC * sumT) / det

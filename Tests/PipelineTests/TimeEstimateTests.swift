@@ -139,4 +139,13 @@ import Testing
         #expect(b == 0)
         #expect(abs(a - 1.34) < 1e-9)
     }
+
+    /// A run's first tasks, all of about the same (largest) cost, say nothing of a per-task part: proportional.
+    @Test func similarCostsGiveAProportionalFit() throws {
+        var fit = TaskDurationFit()
+        for (c, t) in [(100.0, 1.0), (98, 1.1), (95, 0.9), (90, 1.0), (99, 1.05)] { fit.add(cost: c, seconds: t) }
+        let (a, b) = try #require(fit.coefficients)
+        #expect(a == 0)
+        #expect(abs(b - 0.0105) < 5e-4)
+    }
 }
