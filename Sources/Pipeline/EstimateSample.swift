@@ -52,6 +52,42 @@ public enum EstimateSample {
         return picked
     }
 
+    /// The further picks of a follow-up round: for every kind whose rate is still known only to a relative
+    /// standard error above `target` (measured with the code its missing tasks run), about as many new tasks
+    /// as that error says are still needed — n·(error/target)² − n more for n observations, at most doubling
+    /// them — chosen cost-proportionally from the kind's missing tasks. Kinds go in order of the absolute
+    /// uncertainty they add to the whole (seconds × relative error), and picks stop once their predicted CPU
+    /// seconds would pass `budget`. Empty when every kind is known well enough, or nothing fits.
+    public static func followUp(missing: [PlannedTask], model: DurationModel, target: Double,
+                                budget: Double) -> [PlannedTask] {
+        var pools: [String: [PlannedTask]] = [:]
+        for task in missing where task.spec.costUnits > 0 { pools[task.spec.timingKind, default: []].append(task) }
+        var ranked: [(kind: String, uncertainty: Double, extra: Int)] = []
+        for (kind, pool) in pools {
+            guard let totals = model.totals(for: pool[0]) else { continue }
+            let error = totals.relativeError
+            guard error > target else { continue }
+            let n = Double(totals.count)
+            let needed = Int((n * (error / target) * (error / target) - n).rounded(.up))
+            let extra = min(max(needed, 1), totals.count, pool.count)
+            let seconds = totals.rate * pool.reduce(0) { $0 + $1.spec.costUnits }
+            ranked.append((kind, seconds * error, extra))
+        }
+        ranked.sort { ($0.uncertainty, $1.kind) > ($1.uncertainty, $0.kind) }
+        var picked: [PlannedTask] = []
+        var spent = 0.0
+        for entry in ranked {
+            let totals = model.totals(for: pools[entry.kind]![0])!
+            for task in systematic(pools[entry.kind]!, count: entry.extra) {
+                let seconds = totals.rate * task.spec.costUnits
+                if spent + seconds > budget { continue }
+                spent += seconds
+                picked.append(task)
+            }
+        }
+        return picked
+    }
+
     /// `count` tasks chosen with probability proportional to cost (systematic, midpoints).
     static func systematic(_ tasks: [PlannedTask], count: Int) -> [PlannedTask] {
         let ordered = tasks.sorted { ($0.spec.costUnits, $0.key) < ($1.spec.costUnits, $1.key) }

@@ -13,7 +13,7 @@ struct PlanCommand: ParsableCommand {
         discussion: """
         A task is one cell sample, identified by what it computes (never by the figure asking), so figures that share cells (7, 19, 20, 21) share tasks. "unique" counts each task once. The time estimate uses the CPU times recorded by earlier runs and estimates (durations.json in the cache folder).
 
-        With --estimate, a small deterministic sample of the missing tasks is computed first (per manifest and task kind, --per-stratum tasks chosen with probability proportional to their cost, so weighted towards the expensive end of the grid; their results are stored in the cache like any run's), and the extrapolated CPU time and the wall time for --jobs are printed per task kind, per manifest and for the whole, each with a range of ± 2 standard errors. Repeating it samples further tasks and narrows the ranges.
+        With --estimate, a small deterministic sample of the missing tasks is computed first (per manifest and task kind, --per-stratum tasks chosen with probability proportional to their cost, so weighted towards the expensive end of the grid; their results are stored in the cache like any run's), and the extrapolated CPU time and the wall time for --jobs are printed per task kind, per manifest and for the whole, each with a range of ± 2 standard errors. A kind whose range is still wider than --precision (± 30 % by default) — its costs vary more than the cost model's n, d shape says, as where the working set makes some cells slow — gets more samples in follow-up rounds, as many as its spread says it needs (at most doubling them per round), within --sample-seconds of wall time. Repeating it samples further tasks and narrows the ranges.
 
         Examples:
           neural-recovery plan
@@ -32,12 +32,20 @@ struct PlanCommand: ParsableCommand {
     var estimate = false
     @Option(help: "With --estimate: tasks sampled per (manifest, task kind).")
     var perStratum: Int = 2
+    @Option(help: "With --estimate: the range (± 2 standard errors, relative) each task kind's rate should reach; kinds still wider get more samples in follow-up rounds.")
+    var precision: Double = 0.3
+    @Option(help: "With --estimate: wall seconds the follow-up rounds may take in all (their tasks are kept in the cache, so none is wasted).")
+    var sampleSeconds: Double = 120
+    /// At most this many follow-up rounds (each at most doubles a kind's observations).
+    static let followUpRounds = 6
     @Option(help: "Parallel tasks: for the sample, and the job count the wall time is given for (default: one per core).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func run() throws {
         guard jobs >= 1 else { throw failWithInputError("--jobs must be at least 1") }
         guard perStratum >= 1 else { throw failWithInputError("--per-stratum must be at least 1") }
+        guard precision > 0.2 else { throw failWithInputError("--precision must be above 0.2 (a rate is never known better than ± 20 %: CPU time on a shared machine varies by 10 %)") }
+        guard sampleSeconds >= 0 else { throw failWithInputError("--sample-seconds must be at least 0") }
         let (plan, context) = try options.plan()
         if dot { print(Self.dot(plan)); return }
         let state = RunState(plan: plan, context: context)
@@ -46,6 +54,7 @@ struct PlanCommand: ParsableCommand {
         var model = DurationModel.load(context)
         var sampled = 0
         if estimate {
+            let started = Date()
             let sample = EstimateSample.select(plan: plan, missing: missing, perStratum: perStratum)
             if jobs > 1 { BLASThreads.set(1) }
             FileHandle.standardError.write(Data("estimate: computing a sample of \(sample.count) of \(missing.count) missing tasks\n".utf8))
@@ -55,6 +64,23 @@ struct PlanCommand: ParsableCommand {
             model = updated
             sampled = report.completed - report.failures.count
             missing = state.missingTasks
+            // Follow-up rounds: kinds whose rate is still uncertain (heavy-tailed costs) get more samples,
+            // within the time allowed for sampling.
+            for _ in 1...Self.followUpRounds {
+                let left = sampleSeconds - Date().timeIntervalSince(started)
+                guard left > 0 else { break }
+                let more = EstimateSample.followUp(missing: missing, model: model, target: precision / 2,
+                                                   budget: left * Double(jobs))
+                if more.isEmpty { break }
+                let kinds = Set(more.map(\.spec.timingKind)).sorted()
+                FileHandle.standardError.write(Data("estimate: \(more.count) more for \(kinds.joined(separator: ", ")) (range still wider than ± \(Int((precision * 100).rounded())) %)\n".utf8))
+                let (report, updated) = TaskTiming.execute(more, context: context, jobs: jobs, progress: ProgressLine())
+                if report.interrupted { throw ExitCode(130) }
+                for f in report.failures { FileHandle.standardError.write(Data("failed: \(f.label): \(f.error)\n".utf8)) }
+                model = updated
+                sampled += report.completed - report.failures.count
+                missing = state.missingTasks
+            }
         }
         print("manifests: \(plan.figures.count) (\(state.upToDate.filter { $0 }.count) with figures up to date)")
         print("panels:    \(panels)")

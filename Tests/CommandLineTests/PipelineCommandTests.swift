@@ -276,6 +276,37 @@ func executedCount(_ output: String) -> Int? {
         #expect(badSet.status == 2 && badSet.stderr.contains("grid.samples"))
     }
 
+    @Test func estimateSamplesKeepsWhatItComputedAndChecksItsOptions() throws {
+        let w = try Workspace()
+        defer { w.remove() }
+        let m = try w.write("cond.yaml", conditionManifest)
+        // No time for follow-up rounds: only the first sample (2 per stratum, topped up to 4 for the kind).
+        let first = try ToolRunner.run(["plan", m, "--estimate", "--jobs", "2", "--sample-seconds", "0", "--outputs", w.outputs])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(!first.stderr.contains("more for"))
+        #expect(first.stdout.contains("estimate: ") && first.stdout.contains("of CPU"))
+        guard let range = first.stdout.range(of: #"after the (\d+) sampled"#, options: .regularExpression),
+              let sampled = Int(first.stdout[range].split(separator: " ")[2]) else {
+            Issue.record("no sample count in: \(first.stdout)")
+            return
+        }
+        #expect(sampled == 4)
+        // What the sample computed is in the cache: the next run does only the rest.
+        #expect(w.entries().count == sampled)
+        #expect(first.stdout.contains("to run:    \(18 - sampled)"))
+        // Again, with time for follow-up rounds: a new first sample, and follow-ups while the rate is uncertain
+        // (with tasks this small, possibly all that is left); the count of tasks to run says what is left.
+        let again = try ToolRunner.run(["plan", m, "--estimate", "--jobs", "2", "--precision", "0.25", "--outputs", w.outputs])
+        #expect(again.status == 0, "\(again.stderr)")
+        let cached = w.entries().count
+        #expect(cached >= 2 * sampled)
+        #expect(again.stdout.contains("to run:    \(18 - cached)"))
+        for bad in [["--precision", "0.2"], ["--sample-seconds=-1"]] {
+            let r = try ToolRunner.run(["plan", m, "--estimate", "--outputs", w.outputs] + bad)
+            #expect(r.status == 2 && r.stderr.contains(bad[0].prefix(16)), "\(bad): \(r.stderr)")
+        }
+    }
+
     @Test func explainSaysWhy() throws {
         let w = try Workspace()
         defer { w.remove() }

@@ -102,6 +102,15 @@ func runAll(_ plan: Plan, _ context: PipelineContext) -> Int {
         #expect(Set(replanned.tasks.keys) == Set(plan.tasks.keys))
         #expect(runAll(replanned, renderChanged) == 0)
         #expect(try FigureWriter.write(replanned.figures[0], context: renderChanged) == .written(missingSamples: 0))
+        // The rest of the pipeline (estimates, scheduling, Slurm scripts) writes no figure: a change there
+        // leaves the rendered figures current; a change of the figure writers (Pipeline/Figures) does not.
+        #expect(FigureWriter.codeUnits.contains("Pipeline/Figures") && !FigureWriter.codeUnits.contains("Pipeline"))
+        let gluePrints = changed(renderChanged.fingerprints, "Pipeline")
+        #expect(gluePrints.units["Pipeline"] != renderChanged.fingerprints.units["Pipeline"])
+        let glueChanged = temporaryContextSharing(context, gluePrints)
+        #expect(try FigureWriter.write(replanned.figures[0], context: glueChanged) == .unchanged)
+        let writerChanged = temporaryContextSharing(context, changed(renderChanged.fingerprints, "Pipeline/Figures"))
+        #expect(try FigureWriter.write(replanned.figures[0], context: writerChanged) == .written(missingSamples: 0))
     }
 
     @Test func parameterChangeRerunsOnlyTheChangedCells() throws {

@@ -100,6 +100,37 @@ import Testing
         #expect(Set(partial.map(\.key)).isSubset(of: Set(rest.map(\.key))))
     }
 
+    @Test func followUpSamplesOnlyUncertainKindsWithinTheBudget() throws {
+        let plan = try plan()
+        let missing = plan.tasks.values.sorted { $0.key < $1.key }
+        let kind = "skip/relaxed"
+        // Four observations whose ratios spread widely (one cell 30× slower per cost unit): relative error ≈ 0.76.
+        var spread = DurationModel()
+        spread.add([0.1, 0.1, 0.1, 3.0].map { DurationObservation(kind: kind, cost: 1, seconds: $0) })
+        let error = spread.kinds[kind]!.relativeError
+        #expect(error > 0.7 && error < 0.8)
+        let more = EstimateSample.followUp(missing: missing, model: spread, target: 0.15, budget: 1e9)
+        // At most doubling: four more, all of the measured kind (skip/gd has no rate to refine), all missing, distinct.
+        #expect(more.count == 4)
+        #expect(more.allSatisfy { $0.spec.timingKind == kind })
+        #expect(Set(more.map(\.key)).count == more.count)
+        #expect(Set(more.map(\.key)).isSubset(of: Set(missing.map(\.key))))
+        // Cost-proportional: most picks at n = 40, which holds 16/21 of the kind's cost; none at n = 10.
+        #expect(more.filter { $0.spec.data.n == 40 }.count >= 3)
+        #expect(!more.contains { $0.spec.data.n == 10 })
+        // Deterministic.
+        #expect(EstimateSample.followUp(missing: missing.reversed(), model: spread, target: 0.15, budget: 1e9).map(\.key)
+                == more.map(\.key))
+        // No budget, no picks; a budget for one task at rate × cost, one pick.
+        #expect(EstimateSample.followUp(missing: missing, model: spread, target: 0.15, budget: 0).isEmpty)
+        let one = spread.kinds[kind]!.rate * more[0].spec.costUnits
+        #expect(EstimateSample.followUp(missing: missing, model: spread, target: 0.15, budget: one * 1.01).count == 1)
+        // A kind known within the target needs nothing: equal ratios leave only the 10 % floor.
+        var tight = DurationModel()
+        tight.add((0..<5).map { _ in DurationObservation(kind: kind, cost: 1, seconds: 0.5) })
+        #expect(EstimateSample.followUp(missing: missing, model: tight, target: 0.15, budget: 1e9).isEmpty)
+    }
+
     @Test func executeStoresResultsAndRecordsCPUTime() throws {
         let plan = try plan()
         let context = temporaryContext()

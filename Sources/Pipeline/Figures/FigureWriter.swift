@@ -17,7 +17,7 @@ import TaskCache
 /// entries is opened.
 public enum FigureWriter {
     /// The code the outputs depend on besides the cells.
-    public static let codeUnits = ["Render", "Pipeline"]
+    public static let codeUnits = ["Render", "Pipeline/Figures"]
 
     /// The suffix of panel `index`'s files (`panel-2.csv`): none when the figure has one panel.
     public static func panelSuffix(index: Int, of count: Int) -> String { count == 1 ? "" : "-\(index + 1)" }
