@@ -58,7 +58,8 @@ extension PlannedTask {
 /// until `plan --estimate` or a run measures them).
 ///
 /// Wall time adds to the CPU time what each task spends off the CPU — above all the fsync of its cache
-/// entry, ~10–30 ms, which dominates the many cheap tasks — as the mean (wall − CPU) over measured tasks,
+/// entry, ~10–30 ms, which dominates the many cheap tasks — as the mean (wall − CPU) over measured tasks
+/// (recent ones weighted more, half-life 2 000 observations),
 /// leaving out tasks that waited longer than they computed (plus 0.1 s): on a busy machine that is waiting
 /// for a core, not storing.
 public struct DurationModel: Codable, Sendable {
@@ -95,12 +96,22 @@ public struct DurationModel: Codable, Sendable {
     /// Tasks with a measured wall time, and their summed wall − CPU seconds.
     public var offCPUCount = 0
     public var offCPUSeconds = 0.0
+    /// The same sums with each older observation's weight halved every `offCPUHalfLife` observations (nil in
+    /// files written before they were kept): the time off the CPU depends on the machine's load when measured,
+    /// so the recent runs say more about the next one than a day-old run on a busier machine.
+    public var offCPURecentWeight: Double?
+    public var offCPURecentSeconds: Double?
 
     /// Off-CPU seconds a task may spend beyond its own CPU time and still count towards `offCPUPerTask`.
     static let offCPUAllowance = 0.1
+    /// Observations after which an older one counts half in `offCPUPerTask`.
+    static let offCPUHalfLife = 2000.0
 
-    /// Mean seconds a task spends off the CPU (0 before any measurement).
-    public var offCPUPerTask: Double { offCPUCount > 0 ? offCPUSeconds / Double(offCPUCount) : 0 }
+    /// Mean seconds a task spends off the CPU, recent runs weighted more (0 before any measurement).
+    public var offCPUPerTask: Double {
+        if let w = offCPURecentWeight, let t = offCPURecentSeconds, w > 0 { return t / w }
+        return offCPUCount > 0 ? offCPUSeconds / Double(offCPUCount) : 0
+    }
 
     public init() {}
 
@@ -141,8 +152,15 @@ public struct DurationModel: Codable, Sendable {
             // Off-CPU time longer than the task's own CPU time (plus 0.1 s) is waiting for a core on a busy
             // machine, which the wall time's "J free cores" excludes: such tasks say nothing about it.
             if let wall = o.wall, wall.isFinite, wall - o.seconds <= o.seconds + Self.offCPUAllowance {
+                let off = max(0, wall - o.seconds)
+                // Older files start the recent sums from their plain ones.
+                let decay = pow(0.5, 1 / Self.offCPUHalfLife)
+                let weight = offCPURecentWeight ?? Double(offCPUCount)
+                let seconds = offCPURecentSeconds ?? offCPUSeconds
+                offCPURecentWeight = weight * decay + 1
+                offCPURecentSeconds = seconds * decay + off
                 offCPUCount += 1
-                offCPUSeconds += max(0, wall - o.seconds)
+                offCPUSeconds += off
             }
         }
     }

@@ -57,7 +57,8 @@ import Testing
         #expect(kind == "skip/relaxed")
         var model = DurationModel()
         model.add((0..<5).map { i in DurationObservation(kind: kind, cost: 1, seconds: 0.5, wall: 0.5 + 0.01 * Double(i)) })
-        #expect(abs(model.offCPUPerTask - 0.02) < 1e-12)
+        // The mean of 0, 10, …, 40 ms (the most recent of five weighing a hair more).
+        #expect(abs(model.offCPUPerTask - 0.02) < 1e-4)
         // A task that waited for a core longer than it computed (busy machine) does not count off the CPU.
         var busy = model
         busy.add([DurationObservation(kind: kind, cost: 1, seconds: 0.5, wall: 30)])
@@ -73,9 +74,30 @@ import Testing
         #expect(abs(e.standardError - 0.1 * e.cpuSeconds) < 1e-9 * e.cpuSeconds)
         let wall = e.wallSeconds(jobs: 2)
         // Off-CPU time (storing entries) counts for every task, measured kind or not.
-        #expect(abs(e.offCPUSeconds - 0.02 * Double(tasks.count)) < 1e-9)
+        #expect(abs(e.offCPUSeconds - model.offCPUPerTask * Double(tasks.count)) < 1e-9)
         #expect(abs(wall.expected - max((e.cpuSeconds + e.offCPUSeconds) / 2, e.longestTask)) < 1e-12)
         #expect(wall.low <= wall.expected && wall.expected <= wall.high)
+    }
+
+    @Test func offCPUTimeFollowsTheRecentRuns() throws {
+        let kind = "skip/relaxed"
+        // A day-old run on a busy machine (90 ms off the CPU per task), then a quiet one (40 ms).
+        var model = DurationModel()
+        model.add((0..<10_000).map { _ in DurationObservation(kind: kind, cost: 1, seconds: 0.5, wall: 0.59) })
+        #expect(abs(model.offCPUPerTask - 0.09) < 1e-9)
+        model.add((0..<10_000).map { _ in DurationObservation(kind: kind, cost: 1, seconds: 0.5, wall: 0.54) })
+        // The plain mean would say 65 ms; five half-lives on, the busy run weighs 1/32 of the quiet one.
+        #expect(abs(model.offCPUSeconds / Double(model.offCPUCount) - 0.065) < 1e-9)
+        #expect(model.offCPUPerTask > 0.04 && model.offCPUPerTask < 0.0425)
+        // A file from before the recent sums were kept starts them from its plain sums.
+        var old = DurationModel()
+        old.offCPUCount = 100
+        old.offCPUSeconds = 10
+        #expect(abs(old.offCPUPerTask - 0.1) < 1e-12)
+        old.add([DurationObservation(kind: kind, cost: 1, seconds: 0.5, wall: 0.5)])
+        #expect(old.offCPUPerTask < 0.1 && old.offCPUPerTask > 0.098)
+        let decoded = try JSONDecoder().decode(DurationModel.self, from: Data(#"{"version":3,"kinds":{},"offCPUCount":4,"offCPUSeconds":0.2}"#.utf8))
+        #expect(abs(decoded.offCPUPerTask - 0.05) < 1e-12)
     }
 
     @Test func sampleIsStratifiedDeterministicAndCostWeighted() throws {
