@@ -18,10 +18,11 @@ struct VerifyCommand: ParsableCommand {
         Examples:
           neural-recovery verify --budget 120
           neural-recovery verify fig07 fig24 --budget 600
+          neural-recovery verify experiments/fig25.yaml --budget 30
         """
     )
 
-    @Argument(help: "Figure names (folders under OUTPUTS/figures/); all when none.")
+    @Argument(help: "Figure names (folders under OUTPUTS/figures/, or their manifests' paths); all when none.")
     var figures: [String] = []
     @Option(help: "Output folder whose figures/ are verified.")
     var outputs = "outputs"
@@ -34,9 +35,18 @@ struct VerifyCommand: ParsableCommand {
         let folder = URL(fileURLWithPath: outputs).appendingPathComponent("figures")
         let showProgress = !quiet && isatty(STDERR_FILENO) != 0
         BLASThreads.set(1)   // as `run` computes with several jobs
+        // A manifest path (experiments/fig25.yaml) names the figure it renders; a name without a folder is an error.
+        let names = figures.map { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) ? URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent : $0 }
+        let available = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).appendingPathComponent("manifest.resolved.yaml").path) }
+            .sorted()
+        for (given, name) in zip(figures, names) where !available.contains(name) {
+            throw failWithInputError("no rendered figure '\(given)' under \(folder.path)/ (figures are named by their folders: "
+                                     + (available.isEmpty ? "there are none" : available.prefix(6).joined(separator: ", ") + (available.count > 6 ? ", …" : "")) + ")")
+        }
         let report: FigureVerifier.Report
         do {
-            report = try FigureVerifier.verify(figuresFolder: folder, only: figures.isEmpty ? nil : Set(figures), budget: budget) { line in
+            report = try FigureVerifier.verify(figuresFolder: folder, only: names.isEmpty ? nil : Set(names), budget: budget) { line in
                 if showProgress { FileHandle.standardError.write(Data("\r\(line)\u{1B}[K".utf8)) }
             }
         } catch {

@@ -156,6 +156,12 @@ func executedCount(_ output: String) -> Int? {
         let agree = try ToolRunner.run(["verify", "--outputs", w.outputs, "--budget", "60", "--quiet"])
         #expect(agree.status == 0, "\(agree.stdout) \(agree.stderr)")
         #expect(agree.stdout.contains("verified 18 cell samples of 1 figures") && agree.stdout.contains("all agree"), "\(agree.stdout)")
+        // A figure is named by its folder or by its manifest's path; an unknown name is an input error naming what exists.
+        let byPath = try ToolRunner.run(["verify", m, "--outputs", w.outputs, "--budget", "60", "--quiet"])
+        #expect(byPath.status == 0 && byPath.stdout.contains("of 1 figures"), "\(byPath.stdout) \(byPath.stderr)")
+        let unknown = try ToolRunner.run(["verify", "fig99", "--outputs", w.outputs, "--quiet"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no rendered figure 'fig99'") && unknown.stderr.contains("cond"),
+                "\(unknown.stderr)")
         // Flip one recorded verdict: verify must name that sample and exit 1.
         let csv = w.root.appendingPathComponent("outputs/figures/cond/samples.csv")
         var lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
