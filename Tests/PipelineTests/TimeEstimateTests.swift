@@ -79,6 +79,20 @@ import Testing
         #expect(wall.low <= wall.expected && wall.expected <= wall.high)
     }
 
+    @Test func noisyConvexCellsAreAKindOfTheirOwn() throws {
+        let noisy = try Plan(manifests: [try manifest("noisy", cell: convexCell, metric: "recovery", n: "[10, 20]", d: "[5]",
+                                                      samples: 2, sweep: "sweep:\n  axes:\n    sigma: [0, 0.1]")])
+        let kinds = Set(noisy.tasks.values.map(\.spec.timingKind))
+        #expect(kinds == ["skip/relaxed", "skip/relaxed noisy"])
+        #expect(noisy.tasks.values.allSatisfy { ($0.spec.data.sigma > 0) == $0.spec.timingKind.hasSuffix(" noisy") })
+        // A rate measured on σ = 0 cells says nothing about the noisy ones: they count as unmeasured.
+        var model = DurationModel()
+        model.add([DurationObservation(kind: "skip/relaxed", cost: 1, seconds: 0.5)])
+        let e = model.estimate(Array(noisy.tasks.values))
+        #expect(e.unknownKinds == ["skip/relaxed noisy"])
+        #expect(e.unknownTasks == noisy.tasks.values.filter { $0.spec.data.sigma > 0 }.count)
+    }
+
     @Test func offCPUTimeFollowsTheRecentRuns() throws {
         let kind = "skip/relaxed"
         // A day-old run on a busy machine (90 ms off the CPU per task), then a quiet one (40 ms).
