@@ -58,15 +58,21 @@ extension PlannedTask {
 /// 10 % (CPU time on a shared machine varies that much) and at least 50 % with fewer than three
 /// observations. A plan's range is the estimate ± 2σ, the kinds' errors added in quadrature.
 ///
+/// CPU time is not independent of the machine's load (the cores share caches and memory bandwidth): the noisy
+/// ReLU-norm relaxed cells of Figure 9, run beside a CI build and test (four busy processes on two cores),
+/// took 0.0034 CPU seconds per cost unit; those of Figure 23 on a quiet machine 0.0018 (2026-12-04). A task
+/// whose wall time exceeded its CPU time by more than a quarter of it plus 0.1 s waited for a core: it ran on
+/// a busy machine. Such tasks count in `kinds` but not in `quietKinds`, and a kind is predicted from its quiet
+/// tasks once there are three of them, as the wall time assumes J free cores.
+///
 /// Durations belong to the code that produced them: a kind's totals start afresh when an observation of
 /// other code arrives, and a prediction uses them only for tasks of the same code (others count as unmeasured
 /// until `plan --estimate` or a run measures them).
 ///
 /// Wall time adds to the CPU time what each task spends off the CPU — above all the fsync of its cache
 /// entry, ~10–30 ms, which dominates the many cheap tasks — as the mean (wall − CPU) over measured tasks
-/// (recent ones weighted more, half-life 2 000 observations),
-/// leaving out tasks that waited longer than they computed (plus 0.1 s): on a busy machine that is waiting
-/// for a core, not storing.
+/// (recent ones weighted more, half-life 2 000 observations), over the quiet tasks only: on a busy machine
+/// the time off the CPU is waiting for a core, not storing.
 public struct DurationModel: Codable, Sendable {
     /// Running sums of one kind's observations.
     public struct KindTotals: Codable, Sendable, Equatable {
@@ -85,6 +91,16 @@ public struct DurationModel: Codable, Sendable {
         /// CPU seconds per cost unit.
         public var rate: Double { cost > 0 ? seconds / cost : 0 }
 
+        /// Adds one observation (its code's: the totals start afresh when the code differs).
+        mutating func add(_ o: DurationObservation) {
+            if code != o.code { self = KindTotals(code: o.code) }
+            count += 1
+            seconds += o.seconds
+            cost += o.cost
+            secondsSquaredPerCost += o.seconds * o.seconds / o.cost
+            longest = max(longest, o.seconds)
+        }
+
         /// The relative standard error of `rate` (with the floors the model documents).
         public var relativeError: Double {
             guard count > 0, rate > 0 else { return 1 }
@@ -98,6 +114,11 @@ public struct DurationModel: Codable, Sendable {
     public var version = 3
     /// Timing kind → its totals.
     public var kinds: [String: KindTotals] = [:]
+    /// Timing kind → the totals of its tasks measured on a quiet machine (`ranOnABusyMachine` false; nil in
+    /// files written before they were kept).
+    public var quietKinds: [String: KindTotals]?
+    /// Observations recorded as measured on a busy machine (nil in files written before they were counted).
+    public var busyCount: Int?
     /// Tasks with a measured wall time, and their summed wall − CPU seconds.
     public var offCPUCount = 0
     public var offCPUSeconds = 0.0
@@ -107,10 +128,21 @@ public struct DurationModel: Codable, Sendable {
     public var offCPURecentWeight: Double?
     public var offCPURecentSeconds: Double?
 
-    /// Off-CPU seconds a task may spend beyond its own CPU time and still count towards `offCPUPerTask`.
+    /// Off-CPU seconds any task may spend (storing its entry) and still count as run on a quiet machine.
     static let offCPUAllowance = 0.1
     /// Observations after which an older one counts half in `offCPUPerTask`.
     static let offCPUHalfLife = 2000.0
+    /// A task whose wall time exceeds its CPU time by more than this fraction of it (plus `offCPUAllowance`)
+    /// ran on a busy machine.
+    static let busyFraction = 0.25
+    /// Quiet observations of a kind's code needed before they alone predict it.
+    static let quietMinimum = 3
+
+    /// Whether `o` waited for a core long enough to say the machine was busy (false without a wall time).
+    public static func ranOnABusyMachine(_ o: DurationObservation) -> Bool {
+        guard let wall = o.wall, wall.isFinite else { return false }
+        return wall - o.seconds > busyFraction * o.seconds + offCPUAllowance
+    }
 
     /// Mean seconds a task spends off the CPU, recent runs weighted more (0 before any measurement).
     public var offCPUPerTask: Double {
@@ -146,17 +178,16 @@ public struct DurationModel: Codable, Sendable {
     /// Adds observations (those without positive cost or time are ignored).
     public mutating func add(_ observations: [DurationObservation]) {
         for o in observations where o.cost > 0 && o.seconds > 0 && o.seconds.isFinite {
-            var t = kinds[o.kind] ?? KindTotals(code: o.code)
-            if t.code != o.code { t = KindTotals(code: o.code) }
-            t.count += 1
-            t.seconds += o.seconds
-            t.cost += o.cost
-            t.secondsSquaredPerCost += o.seconds * o.seconds / o.cost
-            t.longest = max(t.longest, o.seconds)
-            kinds[o.kind] = t
-            // Off-CPU time longer than the task's own CPU time (plus 0.1 s) is waiting for a core on a busy
-            // machine, which the wall time's "J free cores" excludes: such tasks say nothing about it.
-            if let wall = o.wall, wall.isFinite, wall - o.seconds <= o.seconds + Self.offCPUAllowance {
+            kinds[o.kind, default: KindTotals(code: o.code)].add(o)
+            // A task that waited for a core says nothing of a quiet machine's CPU or off-CPU time, which the
+            // wall time's "J free cores" assumes.
+            if Self.ranOnABusyMachine(o) {
+                busyCount = (busyCount ?? 0) + 1
+                continue
+            }
+            if quietKinds == nil { quietKinds = [:] }
+            quietKinds![o.kind, default: KindTotals(code: o.code)].add(o)
+            if let wall = o.wall, wall.isFinite {
                 let off = max(0, wall - o.seconds)
                 // Older files start the recent sums from their plain ones.
                 let decay = pow(0.5, 1 / Self.offCPUHalfLife)
@@ -170,9 +201,12 @@ public struct DurationModel: Codable, Sendable {
         }
     }
 
-    /// The totals that predict `task`: its kind's, when measured with the same code.
+    /// The totals that predict `task`: its kind's, when measured with the same code — those of its quiet tasks
+    /// when there are `quietMinimum` of them.
     func totals(for task: PlannedTask) -> KindTotals? {
-        guard let t = kinds[task.spec.timingKind], t.rate > 0, t.code == nil || t.code == task.codeDigest else { return nil }
+        let sameCode = { (t: KindTotals) in t.rate > 0 && (t.code == nil || t.code == task.codeDigest) }
+        if let q = quietKinds?[task.spec.timingKind], q.count >= Self.quietMinimum, sameCode(q) { return q }
+        guard let t = kinds[task.spec.timingKind], sameCode(t) else { return nil }
         return t
     }
 

@@ -11,7 +11,10 @@ public enum EstimateReport {
         guard whole.tasks > 0 else { return ["nothing to compute"] }
         var lines: [String] = []
         let observed = model.kinds.values.reduce(0) { $0 + $1.count }
-        lines.append("model: \(observed) measured task\(observed == 1 ? "" : "s") over \(model.kinds.count) kind\(model.kinds.count == 1 ? "" : "s"); ranges are ± 2 standard errors")
+        let busy = model.busyCount ?? 0
+        lines.append("model: \(observed) measured task\(observed == 1 ? "" : "s") over \(model.kinds.count) kind\(model.kinds.count == 1 ? "" : "s")"
+                     + (busy > 0 ? " (\(busy) measured on a busy machine, used only for kinds without three quiet ones)" : "")
+                     + "; ranges are ± 2 standard errors")
         let byKind = Dictionary(grouping: tasks, by: { $0.spec.timingKind })
         let kindRows = byKind.map { (kind, group) in (kind, model.estimate(group)) }
             .sorted { ($1.1.cpuSeconds, $0.0) < ($0.1.cpuSeconds, $1.0) }

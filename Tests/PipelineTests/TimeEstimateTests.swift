@@ -93,6 +93,44 @@ import Testing
         #expect(e.unknownTasks == noisy.tasks.values.filter { $0.spec.data.sigma > 0 }.count)
     }
 
+    /// Tasks that waited for a core ran on a busy machine, where CPU time per task is inflated: once a kind has
+    /// three quiet tasks of its code, only those predict it; before, all of them do.
+    @Test func tasksMeasuredOnABusyMachineAreSetAside() throws {
+        let convex = try plan().tasks.values.filter { $0.spec.kind == .convex }
+        let task = convex[0]
+        let kind = task.spec.timingKind, code = task.codeDigest
+        var model = DurationModel()
+        // Beside other work: 2 s of CPU in 3.5 s of wall (more than a quarter plus 0.1 s off the CPU).
+        model.add((0..<4).map { _ in DurationObservation(kind: kind, cost: 1, seconds: 2, wall: 3.5, code: code) })
+        #expect(model.busyCount == 4)
+        #expect(model.offCPUCount == 0)
+        // No quiet task yet: the busy ones predict.
+        #expect(abs(try #require(model.seconds(for: task)) - 2 * task.spec.costUnits) < 1e-9)
+        // Two quiet ones (1 s of CPU, 1.05 s of wall: storing, not waiting) are not yet enough.
+        model.add((0..<2).map { _ in DurationObservation(kind: kind, cost: 1, seconds: 1, wall: 1.05, code: code) })
+        #expect(abs(try #require(model.seconds(for: task)) - (10.0 / 6) * task.spec.costUnits) < 1e-9)
+        // The third is: the rate is the quiet one, and so is the off-CPU time.
+        model.add([DurationObservation(kind: kind, cost: 1, seconds: 1, wall: 1.05, code: code)])
+        #expect(model.kinds[kind]!.count == 7)
+        #expect(model.quietKinds?[kind]?.count == 3)
+        #expect(abs(try #require(model.seconds(for: task)) - task.spec.costUnits) < 1e-9)
+        #expect(abs(model.offCPUPerTask - 0.05) < 1e-9)
+        // At the threshold (exactly a quarter plus 0.1 s off the CPU) a task still counts as quiet.
+        #expect(!DurationModel.ranOnABusyMachine(DurationObservation(kind: kind, cost: 1, seconds: 1, wall: 1.34)))
+        #expect(DurationModel.ranOnABusyMachine(DurationObservation(kind: kind, cost: 1, seconds: 1, wall: 1.36)))
+        #expect(!DurationModel.ranOnABusyMachine(DurationObservation(kind: kind, cost: 1, seconds: 1)))
+        // Quiet totals of other code do not predict: the kind counts as unmeasured for this code.
+        model.add([DurationObservation(kind: kind, cost: 1, seconds: 1, wall: 1, code: "other")])
+        #expect(model.seconds(for: task) == nil)
+        // The file round-trips; one written before the quiet totals were kept predicts from all its tasks.
+        let decoded = try JSONDecoder().decode(DurationModel.self, from: try JSONEncoder().encode(model))
+        #expect(decoded.quietKinds == model.quietKinds && decoded.busyCount == 4)
+        var old = DurationModel()
+        old.add((0..<4).map { _ in DurationObservation(kind: kind, cost: 1, seconds: 2, wall: 2, code: code) })
+        old.quietKinds = nil
+        #expect(abs(try #require(old.seconds(for: task)) - 2 * task.spec.costUnits) < 1e-9)
+    }
+
     @Test func offCPUTimeFollowsTheRecentRuns() throws {
         let kind = "skip/relaxed"
         // A day-old run on a busy machine (90 ms off the CPU per task), then a quiet one (40 ms).
