@@ -14,6 +14,9 @@ public final class Executor: @unchecked Sendable {
     private var doneCost = 0.0
     /// Each finished item's cost and seconds, for the ETA.
     private var durations = TaskDurationFit()
+    /// The last ETA computed from `durations` (wall seconds left) and when (uptime, ns): it is refitted at most
+    /// once a second, and counts down in between.
+    private var lastETA: (seconds: Double, at: UInt64)?
     /// Items another process is computing, with the uptime (ns) before which not to retry them.
     private var deferred: [(item: WorkItem, notBefore: UInt64)] = []
 
@@ -28,6 +31,7 @@ public final class Executor: @unchecked Sendable {
         lock.lock()
         (nextIndex, completed, failures, stopRequested, doneCost, deferred) = (0, 0, [], false, 0, [])
         durations = TaskDurationFit()
+        lastETA = nil
         lock.unlock()
         let start = DispatchTime.now().uptimeNanoseconds
         let totalCost = ordered.reduce(0) { $0 + max($1.cost, 1e-9) }
@@ -82,11 +86,12 @@ public final class Executor: @unchecked Sendable {
                     lock.lock()
                     completed += 1
                     doneCost += max(item.cost, 1e-9)
-                    durations.add(cost: max(item.cost, 1e-9),
-                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - itemStart) / 1e9)
+                    // Tasks without a cost (blank by definition, only stored) say nothing of the shape.
+                    if item.cost > 0 {
+                        durations.add(cost: item.cost, seconds: Double(DispatchTime.now().uptimeNanoseconds - itemStart) / 1e9)
+                    }
                     if let failure { failures.append((item.label, failure)) }
-                    let remaining = durations.predictedSeconds(count: ordered.count - completed, cost: totalCost - doneCost)
-                    let snapshot = (completed, failures.count, doneCost / totalCost, remaining.map { $0 / Double(jobs) })
+                    let snapshot = (completed, failures.count, doneCost / totalCost, eta(ordered))
                     lock.unlock()
                     if let failure { progress.note("FAILED \(item.label): \(failure)") }
                     progress.update(done: snapshot.0, failed: snapshot.1, fractionOfWork: snapshot.2,
@@ -105,5 +110,18 @@ public final class Executor: @unchecked Sendable {
         return ExecutionReport(completed: completed, failures: failures,
                                interrupted: stopRequested && (nextIndex < ordered.count || !deferred.isEmpty),
                                seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+
+    /// Wall seconds left (nil before the fit predicts): the tasks not yet finished are about `ordered` from
+    /// `completed` on, as they start in that order. Call with the lock held.
+    private func eta(_ ordered: [WorkItem]) -> Double? {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if let last = lastETA, now - last.at < 1_000_000_000 {
+            return max(0, last.seconds - Double(now - last.at) / 1e9)
+        }
+        guard let left = durations.predictedSeconds(costs: ordered[min(completed, ordered.count)...].lazy.map { max($0.cost, 1e-9) })
+        else { return nil }
+        lastETA = (left / Double(jobs), now)
+        return left / Double(jobs)
     }
 }

@@ -223,34 +223,47 @@ import Testing
     }
 }
 
-/// The run's ETA: the finished tasks' seconds fitted as a + b·cost.
+/// The run's ETA: the finished tasks' seconds fitted as k·cost^p.
 @Suite struct TaskDurationFitTests {
-    @Test func recoversAFixedAndAProportionalPart() throws {
+    @Test func recoversAPowerLaw() throws {
         var fit = TaskDurationFit()
-        for c in [1.0, 2, 3, 4] { fit.add(cost: c, seconds: 0.5 + 2 * c) }
-        #expect(fit.predictedSeconds(count: 10, cost: 10) == nil)  // fewer than five tasks
-        fit.add(cost: 8, seconds: 16.5)
-        let (a, b) = try #require(fit.coefficients)
-        #expect(abs(a - 0.5) < 1e-9 && abs(b - 2) < 1e-9)
-        #expect(abs(try #require(fit.predictedSeconds(count: 10, cost: 7)) - 19) < 1e-9)
+        for c in [1.0, 2, 3, 4] { fit.add(cost: c, seconds: 0.5 * c.squareRoot()) }
+        #expect(fit.predictedSeconds(costs: [10.0]) == nil)  // fewer than five tasks
+        fit.add(cost: 16, seconds: 2)
+        let (k, p) = try #require(fit.coefficients)
+        #expect(abs(k - 0.5) < 1e-9 && abs(p - 0.5) < 1e-9)
+        // Left: costs 0.25, 0.25 and 9 → 0.5 · (0.5 + 0.5 + 3) = 2 seconds.
+        #expect(abs(try #require(fit.predictedSeconds(costs: [0.25, 0.25, 9])) - 2) < 1e-9)
     }
 
-    /// Costs that say nothing (cheap tasks as slow as expensive ones): the per-task part alone, never a
-    /// negative rate.
+    /// The scale matches the measured seconds in total when the points scatter about the fitted shape.
+    @Test func scaleMatchesTheMeasuredTotal() throws {
+        var fit = TaskDurationFit()
+        let points = [(100.0, 12.0), (60, 7.5), (30, 3.2), (10, 1.4), (5, 0.5), (2, 0.3)]
+        for (c, t) in points { fit.add(cost: c, seconds: t) }
+        let (k, p) = try #require(fit.coefficients)
+        let predicted = points.reduce(0) { $0 + k * pow($1.0, p) }
+        #expect(abs(predicted - points.reduce(0) { $0 + $1.1 }) < 1e-9)
+        #expect(p > 0.8 && p < 1.2)
+    }
+
+    /// Costs that say nothing (cheap tasks as slow as expensive ones, or slower): the exponent stops at 0,
+    /// a time per task, never a rate that falls with cost; tasks without cost are left out.
     @Test func costsThatDoNotMatterGiveAPerTaskTime() throws {
         var fit = TaskDurationFit()
-        for (c, t) in [(100.0, 1.0), (50, 1.2), (10, 1.5), (5, 1.4), (1, 1.6)] { fit.add(cost: c, seconds: t) }
-        let (a, b) = try #require(fit.coefficients)
-        #expect(b == 0)
-        #expect(abs(a - 1.34) < 1e-9)
+        for (c, t) in [(100.0, 1.0), (50, 1.2), (10, 1.5), (5, 1.4), (1, 1.6), (0, 0.01)] { fit.add(cost: c, seconds: t) }
+        let (k, p) = try #require(fit.coefficients)
+        #expect(p == 0)
+        #expect(abs(k - 1.34) < 1e-9)
+        #expect(abs(try #require(fit.predictedSeconds(costs: [7.0, 0.5])) - 2.68) < 1e-9)
     }
 
-    /// A run's first tasks, all of about the same (largest) cost, say nothing of a per-task part: proportional.
+    /// A run's first tasks, all of about the same (largest) cost, say nothing of the shape: proportional.
     @Test func similarCostsGiveAProportionalFit() throws {
         var fit = TaskDurationFit()
         for (c, t) in [(100.0, 1.0), (98, 1.1), (95, 0.9), (90, 1.0), (99, 1.05)] { fit.add(cost: c, seconds: t) }
-        let (a, b) = try #require(fit.coefficients)
-        #expect(a == 0)
-        #expect(abs(b - 0.0105) < 5e-4)
+        let (k, p) = try #require(fit.coefficients)
+        #expect(p == 1)
+        #expect(abs(k - 5.05 / 482) < 1e-12)
     }
 }
