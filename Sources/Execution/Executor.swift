@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 
-/// Runs work items on `jobs` threads, longest first, with a progress line, and stops cleanly
-/// on SIGINT: tasks already running finish (their results are kept), no new task starts.
+/// Runs work items on `jobs` threads, longest first (after a few probes of each group, see `order`), with a
+/// progress line, and stops cleanly on SIGINT: tasks already running finish (their results are kept), no new
+/// task starts.
 public final class Executor: @unchecked Sendable {
     public let jobs: Int
     private let progress: ProgressLine
@@ -12,8 +13,8 @@ public final class Executor: @unchecked Sendable {
     private var failures: [(label: String, error: String)] = []
     private var stopRequested = false
     private var doneCost = 0.0
-    /// Each finished item's cost and seconds, for the ETA.
-    private var durations = TaskDurationFit()
+    /// Each finished item's group, cost and seconds, for the ETA.
+    private var durations = GroupedDurationFit()
     /// The last ETA computed from `durations` (wall seconds left) and when (uptime, ns): it is refitted at most
     /// once a second, and counts down in between.
     private var lastETA: (seconds: Double, at: UInt64)?
@@ -27,10 +28,10 @@ public final class Executor: @unchecked Sendable {
 
     /// Runs `items` and returns when all started ones have finished.
     public func run(_ items: [WorkItem]) -> ExecutionReport {
-        let ordered = items.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.key < $1.key }
+        let ordered = Self.order(items)
         lock.lock()
         (nextIndex, completed, failures, stopRequested, doneCost, deferred) = (0, 0, [], false, 0, [])
-        durations = TaskDurationFit()
+        durations = GroupedDurationFit()
         lastETA = nil
         lock.unlock()
         let start = DispatchTime.now().uptimeNanoseconds
@@ -88,7 +89,7 @@ public final class Executor: @unchecked Sendable {
                     doneCost += max(item.cost, 1e-9)
                     // Tasks without a cost (blank by definition, only stored) say nothing of the shape.
                     if item.cost > 0 {
-                        durations.add(cost: item.cost, seconds: Double(DispatchTime.now().uptimeNanoseconds - itemStart) / 1e9)
+                        durations.add(group: item.group, cost: item.cost, seconds: Double(DispatchTime.now().uptimeNanoseconds - itemStart) / 1e9)
                     }
                     if let failure { failures.append((item.label, failure)) }
                     let snapshot = (completed, failures.count, doneCost / totalCost, eta(ordered))
@@ -112,6 +113,26 @@ public final class Executor: @unchecked Sendable {
                                seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
+    /// The order in which `items` start: costliest first (ties by key), except that when the items are of
+    /// several groups, the costliest `TaskDurationFit.minimumCount` items of each group that have a cost start
+    /// before all others (in the same costliest-first order), so that the ETA knows every group's seconds per
+    /// cost unit early instead of after the groups costed higher have run.
+    public static func order(_ items: [WorkItem]) -> [WorkItem] {
+        let sorted = items.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.key < $1.key }
+        guard Set(sorted.lazy.map(\.group)).count > 1 else { return sorted }
+        var probesOf: [String: Int] = [:]
+        var probes: [WorkItem] = [], rest: [WorkItem] = []
+        for item in sorted {
+            if item.cost > 0, probesOf[item.group, default: 0] < TaskDurationFit.minimumCount {
+                probesOf[item.group, default: 0] += 1
+                probes.append(item)
+            } else {
+                rest.append(item)
+            }
+        }
+        return probes + rest
+    }
+
     /// Wall seconds left (nil before the fit predicts): the tasks not yet finished are about `ordered` from
     /// `completed` on, as they start in that order. Call with the lock held.
     private func eta(_ ordered: [WorkItem]) -> Double? {
@@ -119,8 +140,8 @@ public final class Executor: @unchecked Sendable {
         if let last = lastETA, now - last.at < 1_000_000_000 {
             return max(0, last.seconds - Double(now - last.at) / 1e9)
         }
-        guard let left = durations.predictedSeconds(costs: ordered[min(completed, ordered.count)...].lazy.map { max($0.cost, 1e-9) })
-        else { return nil }
+        let left = ordered[min(completed, ordered.count)...].lazy.map { (group: $0.group, cost: max($0.cost, 1e-9)) }
+        guard let left = durations.predictedSeconds(left: left) else { return nil }
         lastETA = (left / Double(jobs), now)
         return left / Double(jobs)
     }

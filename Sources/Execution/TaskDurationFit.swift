@@ -37,31 +37,58 @@ public struct TaskDurationFit: Sendable {
         smallest = min(smallest, c); largest = max(largest, c)
     }
 
-    /// (k, p) of the fit, or nil with fewer than `minimumCount` tasks. Costs within a factor `minimumSpread` of
-    /// each other (a run starts with its costliest tasks) cannot tell one shape from another: p = 1, as the cost
-    /// model says, until they can.
-    public var coefficients: (scale: Double, exponent: Double)? {
-        guard costs.count >= Self.minimumCount else { return nil }
-        var p = 1.0
-        if largest >= Self.minimumSpread * smallest {
-            let n = Double(costs.count)
-            var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
-            for (c, t) in zip(costs, seconds) {
-                let x = log(c), y = log(t)
-                sx += x; sy += y; sxx += x * x; sxy += x * y
-            }
-            let variance = sxx - sx * sx / n
-            if variance > 0 {
-                p = min(max((sxy - sx * sy / n) / variance, Self.exponentRange.lowerBound), Self.exponentRange.upperBound)
-            }
+    /// The number of finished tasks added.
+    public var count: Int { costs.count }
+
+    /// Whether the costs tell one shape from another: at least `minimumCount` tasks whose costs span a factor
+    /// `minimumSpread` (a run starts with its costliest tasks, all of about one cost).
+    var showsShape: Bool { costs.count >= Self.minimumCount && largest >= Self.minimumSpread * smallest }
+
+    /// Centred sums of x = log cost and y = log seconds: (Σ(x − x̄)², Σ(x − x̄)(y − ȳ)), for the least-squares slope.
+    var centredLogSums: (xx: Double, xy: Double) {
+        guard !costs.isEmpty else { return (0, 0) }
+        let n = Double(costs.count)
+        var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
+        for (c, t) in zip(costs, seconds) {
+            let x = log(c), y = log(t)
+            sx += x; sy += y; sxx += x * x; sxy += x * y
         }
-        let shaped = costs.reduce(0) { $0 + pow($1, p) }
-        return (seconds.reduce(0, +) / shaped, p)
+        return (sxx - sx * sx / n, sxy - sx * sy / n)
     }
+
+    /// A least-squares slope kept within `exponentRange`, or nil when x does not vary.
+    static func exponent(_ sums: (xx: Double, xy: Double)) -> Double? {
+        guard sums.xx > 0 else { return nil }
+        return min(max(sums.xy / sums.xx, exponentRange.lowerBound), exponentRange.upperBound)
+    }
+
+    /// The fitted exponent p, or nil unless the costs show the shape (`showsShape`).
+    public var fittedExponent: Double? { showsShape ? Self.exponent(centredLogSums) : nil }
+
+    /// Σ seconds / Σ cost^p: the scale that matches the measured seconds in total.
+    func scale(exponent p: Double) -> Double {
+        seconds.reduce(0, +) / costs.reduce(0) { $0 + pow($1, p) }
+    }
+
+    /// (k, p) of the fit, or nil with fewer than `minimumCount` tasks. Without a fitted exponent, p is
+    /// `fallbackExponent` (by default 1, as the cost model says) until the costs can tell.
+    public func coefficients(fallbackExponent: Double = 1) -> (scale: Double, exponent: Double)? {
+        guard costs.count >= Self.minimumCount else { return nil }
+        let p = fittedExponent ?? fallbackExponent
+        return (scale(exponent: p), p)
+    }
+
+    /// (k, p) of the fit with the default fallback exponent 1, or nil with fewer than `minimumCount` tasks.
+    public var coefficients: (scale: Double, exponent: Double)? { coefficients() }
 
     /// Predicted seconds (one after another) of the tasks left, given their costs.
     public func predictedSeconds<C: Sequence>(costs remaining: C) -> Double? where C.Element == Double {
         guard let (k, p) = coefficients else { return nil }
-        return k * remaining.reduce(0) { $0 + pow(max($1, 0), p) }
+        return Self.predicted(remaining, scale: k, exponent: p)
+    }
+
+    /// k·Σ cᵖ over `costs` (a negative cost counts as 0).
+    static func predicted<C: Sequence>(_ costs: C, scale k: Double, exponent p: Double) -> Double where C.Element == Double {
+        k * costs.reduce(0) { $0 + pow(max($1, 0), p) }
     }
 }

@@ -162,10 +162,16 @@ public struct DurationModel: Codable, Sendable {
         return model
     }
 
-    /// Adds `observations` to the recorded model and saves it (atomically; concurrent processes
-    /// may each drop the other's additions, which only costs precision).
+    /// Serialises `record` within a process (a run records from its timer and at its end).
+    private static let recordLock = NSLock()
+
+    /// Adds `observations` to the recorded model and saves it (atomically; within a process one
+    /// record at a time, while concurrent processes may each drop the other's additions, which only
+    /// costs precision).
     @discardableResult
     public static func record(_ observations: [DurationObservation], context: PipelineContext) -> DurationModel {
+        recordLock.lock()
+        defer { recordLock.unlock() }
         var model = load(context)
         model.add(observations)
         if !observations.isEmpty, let data = try? CanonicalJSON.encode(model) {

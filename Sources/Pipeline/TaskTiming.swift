@@ -12,6 +12,8 @@ import Planning
 public final class TaskTiming: @unchecked Sendable {
     private let lock = NSLock()
     private var recorded: [DurationObservation] = []
+    /// How many of `recorded` `drain` has handed out.
+    private var drained = 0
     private let perThread: Bool
 
     /// `jobs`: the executor's job count (decides which clock is read).
@@ -23,8 +25,17 @@ public final class TaskTiming: @unchecked Sendable {
         return recorded
     }
 
+    /// The observations finished since the last call (each handed out once).
+    public func drain() -> [DurationObservation] {
+        lock.lock(); defer { lock.unlock() }
+        let new = Array(recorded[drained...])
+        drained = recorded.count
+        return new
+    }
+
     /// `items` (made from `tasks`, matched by key) with their work timed and their cost (the
-    /// executor's order and ETA) replaced by `cost` of their spec when given.
+    /// executor's order and ETA) replaced by `cost` of their spec when given; each item's group is its
+    /// spec's timing kind.
     public func timed(_ items: [WorkItem], tasks: [PlannedTask], cost: ((CellSpec) -> Double)? = nil) -> [WorkItem] {
         let planned = Dictionary(tasks.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         return items.map { item in
@@ -32,7 +43,7 @@ public final class TaskTiming: @unchecked Sendable {
             let spec = task.spec
             let observation = DurationObservation(kind: spec.timingKind, cost: spec.costUnits, seconds: 0,
                                                   code: task.codeDigest)
-            return WorkItem(key: item.key, label: item.label, cost: cost?(spec) ?? item.cost) { [self] in
+            return WorkItem(key: item.key, label: item.label, cost: cost?(spec) ?? item.cost, group: spec.timingKind) { [self] in
                 let start = cpuSeconds()
                 let wallStart = DispatchTime.now().uptimeNanoseconds
                 try item.work()
@@ -60,19 +71,35 @@ public final class TaskTiming: @unchecked Sendable {
 }
 
 extension TaskTiming {
+    /// How often (seconds) a run adds the CPU times measured so far to the recorded duration model, so that a
+    /// run that is killed (a session's or a job's time limit, SIGKILL) loses at most this much of them.
+    public static let recordInterval: Double = 60
+
     /// Runs `tasks` on `jobs` threads, longest predicted first (so the progress line's ETA is in
     /// the model's seconds), stores each result in the cache, and adds the measured CPU times to the
-    /// recorded duration model. Returns the executor's report and the updated model.
+    /// recorded duration model: every `recordEvery` seconds while the run goes, and at its end.
+    /// Returns the executor's report and the updated model.
     /// `keepLossCurves`, `results` and `shared` are passed to `TaskRunner.workItems`.
     public static func execute(_ tasks: [PlannedTask], context: PipelineContext, jobs: Int, progress: ProgressLine,
                                keepLossCurves: Bool = false, results: ResultTable? = nil,
-                               shared: SharedRun? = nil) -> (report: ExecutionReport, model: DurationModel) {
+                               shared: SharedRun? = nil,
+                               recordEvery: Double = recordInterval) -> (report: ExecutionReport, model: DurationModel) {
         let model = DurationModel.load(context)
         let timing = TaskTiming(jobs: jobs)
         let work = TaskRunner.workItems(tasks, context: context, keepLossCurves: keepLossCurves, results: results, shared: shared)
         let items = timing.timed(work, tasks: tasks,
                                  cost: { model.schedulingSeconds(for: $0) })
+        let recorder = DispatchQueue(label: "neural-recovery.durations", qos: .utility)
+        let timer = DispatchSource.makeTimerSource(queue: recorder)
+        timer.schedule(deadline: .now() + recordEvery, repeating: recordEvery)
+        timer.setEventHandler {
+            let finished = timing.drain()
+            if !finished.isEmpty { DurationModel.record(finished, context: context) }
+        }
+        timer.resume()
         let report = Executor(jobs: jobs, progress: progress).run(items)
-        return (report, DurationModel.record(timing.observations, context: context))
+        timer.cancel()
+        recorder.sync {}  // a handler already running finishes its record first
+        return (report, DurationModel.record(timing.drain(), context: context))
     }
 }

@@ -211,7 +211,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: context.outputs) }
         let missing = plan.missing(in: context.cache)
         let sample = EstimateSample.select(plan: plan, missing: missing, perStratum: 1)
-        let (report, model) = TaskTiming.execute(sample, context: context, jobs: 2, progress: ProgressLine(quiet: true))
+        // Recorded every millisecond while the run goes (the timer's records and the last one together count
+        // each task once).
+        let (report, model) = TaskTiming.execute(sample, context: context, jobs: 2, progress: ProgressLine(quiet: true),
+                                                 recordEvery: 0.001)
         #expect(report.completed == sample.count && report.failures.isEmpty)
         #expect(plan.missing(in: context.cache).count == missing.count - sample.count)
         #expect(model.kinds.values.reduce(0) { $0 + $1.count } == sample.count)
@@ -220,6 +223,17 @@ import Testing
         #expect(model.offCPUCount <= sample.count)
         // The model was saved: loading it gives the same totals.
         #expect(DurationModel.load(context).kinds == model.kinds)
+    }
+
+    /// Records made at the same time in one process (a run's timer and its end) keep every observation.
+    @Test func concurrentRecordsKeepEveryObservation() throws {
+        let context = temporaryContext()
+        defer { try? FileManager.default.removeItem(at: context.outputs) }
+        DispatchQueue.concurrentPerform(iterations: 40) { i in
+            DurationModel.record([DurationObservation(kind: "k\(i % 2)", cost: 1, seconds: 0.5)], context: context)
+        }
+        let model = DurationModel.load(context)
+        #expect(model.kinds["k0"]?.count == 20 && model.kinds["k1"]?.count == 20)
     }
 }
 
@@ -265,5 +279,59 @@ import Testing
         let (k, p) = try #require(fit.coefficients)
         #expect(p == 1)
         #expect(abs(k - 5.05 / 482) < 1e-12)
+    }
+}
+
+/// The run's ETA over tasks of several kinds: each kind fitted on its own.
+@Suite struct GroupedDurationFitTests {
+    /// With one group the grouped fit is the plain one.
+    @Test func oneGroupIsThePlainFit() throws {
+        var plain = TaskDurationFit(), grouped = GroupedDurationFit()
+        for (c, t) in [(100.0, 12.0), (60, 7.5), (30, 3.2), (10, 1.4), (5, 0.5), (2, 0.3)] {
+            plain.add(cost: c, seconds: t)
+            grouped.add(group: "a", cost: c, seconds: t)
+        }
+        let left: [Double] = [1, 3, 0.5]
+        let expected = try #require(plain.predictedSeconds(costs: left))
+        let got = try #require(grouped.predictedSeconds(left: left.map { (group: "a", cost: $0) }))
+        #expect(abs(got - expected) < 1e-12 * expected)
+    }
+
+    /// Two kinds costed alike but 20× apart in seconds: each predicts its own tasks, once it has five finished.
+    @Test func eachGroupPredictsItsOwnTasks() throws {
+        var fit = GroupedDurationFit()
+        for c in [100.0, 50, 25, 10, 5] { fit.add(group: "cheap", cost: c, seconds: 0.01 * c) }
+        // Four of the dear kind: too few for its own fit, so the scale of all finished tasks predicts it.
+        for c in [100.0, 90, 80, 70] { fit.add(group: "dear", cost: c, seconds: 0.2 * c) }
+        let before = try #require(fit.predictedSeconds(left: [(group: "dear", cost: 10.0)]))
+        fit.add(group: "dear", cost: 60, seconds: 12)
+        // Its five costs (60–100) are within a factor 4: the exponent is the one within the groups (1 here; a
+        // slope across both kinds would be about 2), the scale its own.
+        let dear = try #require(fit.predictedSeconds(left: [(group: "dear", cost: 10.0)]))
+        let cheap = try #require(fit.predictedSeconds(left: [(group: "cheap", cost: 10.0)]))
+        #expect(abs(cheap - 0.1) < 1e-9)
+        #expect(abs(dear - 2) < 1e-9)
+        // Before, with four of the dear kind: the scale of all nine tasks, (1.9 + 68) s / (190 + 340) cost units.
+        #expect(abs(before - 10 * 69.9 / 530) < 1e-9)
+        let both = try #require(fit.predictedSeconds(left: [(group: "dear", cost: 10.0), (group: "cheap", cost: 10.0)]))
+        #expect(abs(both - (dear + cheap)) < 1e-12)
+        // A kind never seen is predicted by the overall fit.
+        let unseen = try #require(fit.predictedSeconds(left: [(group: "new", cost: 10.0)]))
+        #expect(unseen > cheap && unseen < dear)
+    }
+
+    /// The executor starts the costliest five tasks of every group first, then the rest costliest first.
+    @Test func theExecutorProbesEveryGroupFirst() {
+        func item(_ key: String, _ cost: Double, _ group: String) -> WorkItem {
+            WorkItem(key: key, label: key, cost: cost, group: group) {}
+        }
+        var items = (0..<8).map { item("a\($0)", 100 - Double($0), "a") }
+        items += (0..<7).map { item("b\($0)", 10 - Double($0), "b") }
+        items.append(item("blank", 0, "c"))
+        let order = Executor.order(items.shuffled()).map(\.key)
+        #expect(order == ["a0", "a1", "a2", "a3", "a4", "b0", "b1", "b2", "b3", "b4", "a5", "a6", "a7", "b5", "b6", "blank"])
+        // One group: costliest first, as before.
+        let single = Executor.order(items.filter { $0.group == "a" }.shuffled()).map(\.key)
+        #expect(single == (0..<8).map { "a\($0)" })
     }
 }
