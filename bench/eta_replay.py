@@ -65,6 +65,7 @@ for sub in os.listdir(root):
 if not tasks: sys.exit("no cache entries match")
 
 MIN_COUNT, MIN_SPREAD, P_RANGE = 5, 4.0, (0.0, 2.0)
+BIN_FACTOR = float(os.environ.get("BIN_FACTOR", "2"))
 
 
 def clamp(p): return min(max(p, P_RANGE[0]), P_RANGE[1])
@@ -141,6 +142,28 @@ def grouped_prior_eta(done, left):
                for g, c in left)
 
 
+def bin_of(c): return math.floor(math.log(c, BIN_FACTOR))
+
+
+def profile_rates(points):
+    """Seconds per cost unit per cost bin (a factor 4 wide) of earlier runs, bins with at least 3 tasks."""
+    bins = {}
+    for c, t in points:
+        b = bins.setdefault(bin_of(c), [0, 0.0, 0.0]); b[0] += 1; b[1] += t; b[2] += c
+    return {k: v[1] / v[2] for k, v in bins.items() if v[0] >= 3}
+
+
+def profile_eta(done, left):
+    """Items costed by the earlier runs' profile (so cost ≈ seconds): each group's own ratio Σt/Σcost."""
+    if len(done) < MIN_COUNT: return None
+    groups, allt, allc = {}, 0.0, 0.0
+    for g, c, t in done:
+        s = groups.setdefault(g, [0, 0.0, 0.0]); s[0] += 1; s[1] += t; s[2] += c
+        allt += t; allc += c
+    ratio = {g: s[1] / s[2] for g, s in groups.items() if s[0] >= MIN_COUNT}
+    return sum(ratio.get(g, allt / allc) * c for g, c in left)
+
+
 def order(items, probes):
     items = sorted(items, key=lambda x: (-x[4], x[0]))
     if not probes or len({x[1] for x in items}) < 2: return items
@@ -183,6 +206,7 @@ print(f"{len(tasks)} tasks, jobs {jobs}; kinds: " + ", ".join(f"{g}: {sum(1 for 
       f"{truth_rate[g][0] / 3600:.2f} CPU-h, {rates[g]:.2e} s per cost unit" for g in sorted(rates)))
 PRIORS = {g: slope(pts) for g, pts in others.items() if g in rates and len(pts) >= 100}
 print("exponents of earlier runs: " + ", ".join(f"{g}: {p:.2f} ({len(others[g])} tasks)" for g, p in PRIORS.items()))
+PROFILES = {g: profile_rates(pts) for g, pts in others.items() if g in rates}
 noiseless = [g for g in rates if not g.endswith("noisy")]
 marks = [0.05, 0.1, 0.3, 0.5, 0.7, 0.9]
 for costing in ["known", "unmeasured"]:
@@ -193,10 +217,31 @@ for costing in ["known", "unmeasured"]:
             if g.endswith("noisy"): assumed[g] = rates[noiseless[0]]
     items = [(key, g, c, t, assumed[g] * c) for key, g, c, t in tasks]
     print(f"\ncosting: {costing}")
-    print("done   ETA / true time left: single fit, no probes | grouped + probes | grouped + probes + earlier exponents")
+    print("done   ETA / true time left: single fit, no probes | grouped + probes | grouped + probes + earlier exponents"
+          " | costed by earlier runs' profile, ratio per kind"
+          " | profile-costed, grouped power law")
     a = simulate(order(items, False), single_eta, marks)
     b = simulate(order(items, True), grouped_eta, marks)
     c = simulate(order(items, True), grouped_prior_eta, marks)
-    for (m, e1, t1), (_, e2, t2), (_, e3, t3) in zip(a, b, c):
+    # Costed by the earlier runs' profile per cost bin (kinds without one: as assumed above).
+    profiled = []
+    for key, g, cu, t, m in items:
+        rate = PROFILES.get(g, {}).get(bin_of(cu))
+        profiled.append((key, g, cu, t, rate * cu if rate else m))
+    d = simulate(order(profiled, True), profile_eta, marks)
+    e = simulate(order(profiled, True), grouped_eta, marks)
+    for (m, e1, t1), (_, e2, t2), (_, e3, t3), (_, e4, t4), (_, e5, t5) in zip(a, b, c, d, e):
         f = lambda e, t: "  n/a" if e is None else f"{e / t:5.2f} ({e / 60:6.1f} of {t / 60:6.1f} min)"
-        print(f"{m * 100:4.0f} %  {f(e1, t1):>30} | {f(e2, t2):>30} | {f(e3, t3):>30}")
+        print(f"{m * 100:4.0f} %  {f(e1, t1):>30} | {f(e2, t2):>30} | {f(e3, t3):>30} | {f(e4, t4):>30} | {f(e5, t5):>30}")
+
+# The whole run's CPU time as the duration model would estimate it from the earlier runs: one rate per kind
+# (Σ t / Σ cost units) against the profile per cost bin.
+print("\nwhole-run CPU estimate from the other entries / truth:")
+for g in sorted(rates):
+    mine = [(c, t) for _, gg, c, t in tasks if gg == g]
+    truth = sum(t for _, t in mine)
+    if g not in others: continue
+    rate = sum(t for _, t in others[g]) / sum(c for c, _ in others[g])
+    prof = PROFILES[g]
+    byprof = sum((prof.get(bin_of(c)) or rate) * c for c, _ in mine)
+    print(f"  {g}: one rate {rate * sum(c for c, _ in mine) / truth:.2f}, profile {byprof / truth:.2f}")

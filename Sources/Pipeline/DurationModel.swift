@@ -87,9 +87,35 @@ public struct DurationModel: Codable, Sendable {
         public var longest: Double = 0
         /// The code the observations ran (`PlannedTask.codeDigest`), nil when not recorded.
         public var code: String? = nil
+        /// The observations by cost band (`band(of:)` → count, Σ t, Σ c; nil in files written before bands were
+        /// kept): the kind's profile of seconds against cost, which is not proportional (see `rate(forCost:)`).
+        public var bands: [String: BandTotals]? = nil
+
+        /// Sums of the observations in one cost band.
+        public struct BandTotals: Codable, Sendable, Equatable {
+            public var count: Int = 0
+            public var seconds: Double = 0
+            public var cost: Double = 0
+        }
 
         /// CPU seconds per cost unit.
         public var rate: Double { cost > 0 ? seconds / cost : 0 }
+
+        /// Observations a cost band needs before its own rate is used.
+        static let bandMinimum = 3
+
+        /// The band of a cost: costs within a factor 2 share one (⌊log₂ c⌋).
+        static func band(of cost: Double) -> String { String(Int(log2(cost).rounded(.down))) }
+
+        /// CPU seconds per cost unit at `cost`: its band's rate when the band has `bandMinimum` observations, else
+        /// the kind's. The kind's time grows more slowly than its cost units at the top of the grid and unevenly
+        /// below (noisy ReLU-norm relaxed cells: 0.0015 s per unit at 1 000 units, 0.018 at 16, 0.03 at 1), so
+        /// one rate costs the big tasks too high and the small ones too low; the bands keep the order of a run
+        /// and its ETA in seconds (bench/eta_replay.py).
+        public func rate(forCost cost: Double) -> Double {
+            if let b = bands?[Self.band(of: cost)], b.count >= Self.bandMinimum, b.cost > 0 { return b.seconds / b.cost }
+            return rate
+        }
 
         /// Adds one observation (its code's: the totals start afresh when the code differs).
         mutating func add(_ o: DurationObservation) {
@@ -99,6 +125,12 @@ public struct DurationModel: Codable, Sendable {
             cost += o.cost
             secondsSquaredPerCost += o.seconds * o.seconds / o.cost
             longest = max(longest, o.seconds)
+            var band = bands?[Self.band(of: o.cost)] ?? BandTotals()
+            band.count += 1
+            band.seconds += o.seconds
+            band.cost += o.cost
+            if bands == nil { bands = [:] }
+            bands![Self.band(of: o.cost)] = band
         }
 
         /// The relative standard error of `rate` (with the floors the model documents).
@@ -225,12 +257,16 @@ public struct DurationModel: Codable, Sendable {
         return t.rate * cost
     }
 
-    /// Predicted CPU seconds for ordering work: the kind's rate where it is known (of any code: only the
-    /// order depends on it), otherwise the cost units scaled by the rate over all kinds (or 1 s per unit
+    /// Predicted CPU seconds for ordering work and for the run's ETA: the kind's rate at the task's cost
+    /// (`KindTotals.rate(forCost:)`, of its quiet tasks when there are `quietMinimum`) where it is known (of any
+    /// code: only the order and the ETA's shape depend on it; the ETA's scale is the run's own), otherwise the cost units scaled by the rate over all kinds (or 1 s per unit
     /// with no observations at all).
     public func schedulingSeconds(for spec: CellSpec) -> Double {
         if spec.costUnits <= 0 { return 0 }
-        if let t = kinds[spec.timingKind], t.rate > 0 { return t.rate * spec.costUnits }
+        if let q = quietKinds?[spec.timingKind], q.count >= Self.quietMinimum, q.rate > 0 {
+            return q.rate(forCost: spec.costUnits) * spec.costUnits
+        }
+        if let t = kinds[spec.timingKind], t.rate > 0 { return t.rate(forCost: spec.costUnits) * spec.costUnits }
         let all = kinds.values.reduce((0.0, 0.0)) { ($0.0 + $1.seconds, $0.1 + $1.cost) }
         return spec.costUnits * (all.1 > 0 ? all.0 / all.1 : 1)
     }

@@ -4,6 +4,7 @@ import Foundation
 import Manifest
 import Pipeline
 import Planning
+import TaskCache
 import Testing
 
 @Suite(.serialized) struct TimeEstimateTests {
@@ -129,6 +130,31 @@ import Testing
         old.add((0..<4).map { _ in DurationObservation(kind: kind, cost: 1, seconds: 2, wall: 2, code: code) })
         old.quietKinds = nil
         #expect(abs(try #require(old.seconds(for: task)) - 2 * task.spec.costUnits) < 1e-9)
+    }
+
+    /// The order and the ETA cost a task at its cost band's rate once the band has three observations: the
+    /// kind's time is not proportional to its cost units.
+    @Test func schedulingFollowsTheCostBands() throws {
+        let spec = try #require(plan().tasks.values.first { $0.spec.kind == .convex && $0.spec.costUnits > 0 }).spec
+        let c = spec.costUnits
+        var model = DurationModel()
+        // Three tasks at the spec's cost taking 7 s per unit, three at 100× its cost taking 1 s per unit.
+        model.add((0..<3).map { _ in DurationObservation(kind: spec.timingKind, cost: c, seconds: 7 * c) })
+        model.add((0..<2).map { _ in DurationObservation(kind: spec.timingKind, cost: 100 * c, seconds: 100 * c) })
+        // Two at the big cost: its band has too few, so the kind's rate, (21 + 200) / (3 + 200) per unit, prices it.
+        let kind = try #require(model.kinds[spec.timingKind])
+        #expect(abs(kind.rate(forCost: 100 * c) - 221.0 / 203) < 1e-12)
+        #expect(abs(model.schedulingSeconds(for: spec) - 7 * c) < 1e-12 * c)
+        model.add([DurationObservation(kind: spec.timingKind, cost: 100 * c, seconds: 100 * c)])
+        #expect(abs(try #require(model.kinds[spec.timingKind]).rate(forCost: 100 * c) - 1) < 1e-12)
+        // A cost between the bands: the kind's rate.
+        #expect(abs(try #require(model.kinds[spec.timingKind]).rate(forCost: 10 * c) - 321.0 / 303) < 1e-12)
+        // The bands survive saving; a file written before them reads without (the kind's rate everywhere).
+        let data = try CanonicalJSON.encode(model)
+        #expect(try CanonicalJSON.decode(DurationModel.self, from: data).kinds == model.kinds)
+        var old = kind
+        old.bands = nil
+        #expect(old.rate(forCost: c) == old.rate)
     }
 
     @Test func offCPUTimeFollowsTheRecentRuns() throws {
