@@ -14,28 +14,21 @@ usage: bench/estimate_replay.py [OUTPUTS]
 """
 import json, os, sys
 import numpy as np
+from cache_entries import entries
 
 outputs = sys.argv[1] if len(sys.argv) > 1 else "outputs"
-root = os.path.join(outputs, "cache", "entries")
 groups = {}
-for sub in os.listdir(root):
-    for name in os.listdir(os.path.join(root, sub)):
-        try:
-            with open(os.path.join(root, sub, name)) as f:
-                f.readline()
-                entry = json.loads(f.read())
-        except (OSError, ValueError):
-            continue
-        spec = entry["spec"]
-        if spec.get("kind") == "condition":
-            continue
-        seconds = entry.get("result", {}).get("metrics", {}).get("seconds")
-        if not seconds:
-            continue
-        kind = f"{spec.get('learned')}/{spec.get('formulation')}"
-        unit = "Training" if spec.get("formulation") == "gd" else "ConvexSolver"
-        key = (kind, entry["fingerprints"].get(unit, "")[:8])
-        groups.setdefault(key, []).append((spec["data"]["n"], spec["data"]["d"], seconds))
+for entry in entries(outputs):
+    spec = entry["spec"]
+    if spec.get("kind") == "condition":
+        continue
+    seconds = entry.get("result", {}).get("metrics", {}).get("seconds")
+    if not seconds:
+        continue
+    kind = f"{spec.get('learned')}/{spec.get('formulation')}"
+    unit = "Training" if spec.get("formulation") == "gd" else "ConvexSolver"
+    key = (kind, entry["fingerprints"].get(unit, "")[:8])
+    groups.setdefault(key, []).append((spec["data"]["n"], spec["data"]["d"], seconds))
 
 
 def replay(n, d, t, c, target=0.15, budget=240.0, first=4, rounds=6):

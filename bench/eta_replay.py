@@ -16,7 +16,8 @@ showed in the other cache entries (earlier runs, as the duration model could rec
 
 usage: bench/eta_replay.py [--outputs DIR] [--jobs J] FILTER...
 """
-import json, math, os, sys
+import math, os, sys
+from cache_entries import entries
 
 args = sys.argv[1:]
 outputs, jobs, filters = "outputs", 2, []
@@ -38,30 +39,21 @@ def field(spec, path):
 
 tasks = []  # (key, group, cost, seconds)
 others = {}  # group → [(cost, seconds)] of the entries not selected: the earlier runs of the same timing kinds
-root = os.path.join(outputs, "cache", "entries")
-for sub in os.listdir(root):
-    for name in os.listdir(os.path.join(root, sub)):
-        if not name.endswith(".entry"): continue
-        try:
-            with open(os.path.join(root, sub, name)) as f:
-                f.readline()
-                entry = json.loads(f.readline())
-        except (OSError, ValueError):
-            continue
-        spec = entry["spec"]
-        t = entry.get("result", {}).get("metrics", {}).get("seconds")
-        if spec.get("kind") == "condition" or not t or t <= 0: continue
-        n, d = spec["data"]["n"], spec["data"]["d"]
-        if spec.get("formulation") == "gd":
-            cost = n * n * d * spec.get("training", {}).get("epochs", 400) / 1e8
-        else:
-            cost = n * n * d * d * (1 if spec.get("formulation") == "relaxed" else 4) / 1e6
-        group = f"{spec.get('learned')}/{spec.get('formulation')}"
-        if spec.get("kind") == "convex" and spec["data"].get("sigma", 0) > 0: group += " noisy"
-        if any(str(field(spec, path)) != value for path, value in filters):
-            others.setdefault(group, []).append((cost, t))
-        else:
-            tasks.append((entry["key"], group, cost, t))
+for entry in entries(outputs):
+    spec = entry["spec"]
+    t = entry.get("result", {}).get("metrics", {}).get("seconds")
+    if spec.get("kind") == "condition" or not t or t <= 0: continue
+    n, d = spec["data"]["n"], spec["data"]["d"]
+    if spec.get("formulation") == "gd":
+        cost = n * n * d * spec.get("training", {}).get("epochs", 400) / 1e8
+    else:
+        cost = n * n * d * d * (1 if spec.get("formulation") == "relaxed" else 4) / 1e6
+    group = f"{spec.get('learned')}/{spec.get('formulation')}"
+    if spec.get("kind") == "convex" and spec["data"].get("sigma", 0) > 0: group += " noisy"
+    if any(str(field(spec, path)) != value for path, value in filters):
+        others.setdefault(group, []).append((cost, t))
+    else:
+        tasks.append((entry["key"], group, cost, t))
 if not tasks: sys.exit("no cache entries match")
 
 MIN_COUNT, MIN_SPREAD, P_RANGE = 5, 4.0, (0.0, 2.0)

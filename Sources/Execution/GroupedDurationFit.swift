@@ -1,3 +1,5 @@
+import Foundation
+
 /// The run's ETA when its tasks are of several kinds (groups), fitted as tᵍ ≈ k_g·c^p: each group its own
 /// scale, the exponent shared, so that one kind's seconds per cost unit are not applied to another's.
 ///
@@ -47,7 +49,7 @@ public struct GroupedDurationFit: Sendable {
         var total = 0.0
         for task in left {
             let (scale, exponent) = ownFits[task.group] ?? (k, p)
-            total += TaskDurationFit.predicted(CollectionOfOne(task.cost), scale: scale, exponent: exponent)
+            total += scale * pow(max(task.cost, 0), exponent)
         }
         return total
     }

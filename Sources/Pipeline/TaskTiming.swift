@@ -11,26 +11,18 @@ import Planning
 /// taken (tasks then run one at a time).
 public final class TaskTiming: @unchecked Sendable {
     private let lock = NSLock()
+    /// The observations of the tasks that finished without error since the last `drain`.
     private var recorded: [DurationObservation] = []
-    /// How many of `recorded` `drain` has handed out.
-    private var drained = 0
     private let perThread: Bool
 
     /// `jobs`: the executor's job count (decides which clock is read).
     public init(jobs: Int) { perThread = jobs > 1 }
 
-    /// The observations of the tasks that finished without error so far.
-    public var observations: [DurationObservation] {
-        lock.lock(); defer { lock.unlock() }
-        return recorded
-    }
-
     /// The observations finished since the last call (each handed out once).
     public func drain() -> [DurationObservation] {
         lock.lock(); defer { lock.unlock() }
-        let new = Array(recorded[drained...])
-        drained = recorded.count
-        return new
+        defer { recorded.removeAll() }
+        return recorded
     }
 
     /// `items` (made from `tasks`, matched by key) with their work timed and their cost (the
