@@ -67,10 +67,12 @@ test-gallery: build deps-browser
 test-slurm: build deps-slurm
 	Tests/slurm/slurm_test.sh $(BIN) $(SLURM_TEST_MANIFESTS)
 
-# Every manifest under experiments/; only cells without a cache entry are computed. Then, once
+# Every manifest under experiments/; only cells without a cache entry are computed (first, the
+# entries of figures still being computed across sittings, outputs/in-progress/, join the cache). Then, once
 # 10 000 or more entries are loose files, they are packed (nothing removed) so the cache stays
 # about its content's size on disk (see README: Cache).
 figures: build
+	@tools/carry-packs.sh $(OUTPUTS)
 	$(BIN) run --scale $(SCALE) --outputs $(OUTPUTS) $(if $(JOBS),--jobs $(JOBS),) experiments/*.yaml
 	@$(BIN) gc --pack-only --min-loose 10000 --outputs $(OUTPUTS)
 

@@ -1,0 +1,65 @@
+import Foundation
+import TaskCache
+import Testing
+
+/// `tools/carry-packs.sh`: the packs of a figure computed across sittings (committed under
+/// outputs/in-progress/) join another cache, whose lookups then hit them, verified.
+@Suite struct CarriedPackTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("tools/carry-packs.sh")
+
+    /// Runs the script; its exit code and standard output and error.
+    func carry(outputs: URL, inProgress: URL) throws -> (code: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.script.path, outputs.path, inProgress.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func carriedPacksAreHitsInAnotherCache() throws {
+        let source = try temporaryCache()
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("nr-carry-\(UUID().uuidString)")
+        defer {
+            try? FileManager.default.removeItem(at: source.root)
+            try? FileManager.default.removeItem(at: work)
+        }
+        let entries = try (0..<7).map { try entry($0, Double($0) / 3) }
+        for e in entries { try source.store(e) }
+        source.collectGarbage(keeping: Set(entries.map(\.key)))
+        // The pack, committed under a name of its own in a figure's folder.
+        let figure = work.appendingPathComponent("in-progress/figX")
+        try FileManager.default.createDirectory(at: figure, withIntermediateDirectories: true)
+        let packs = source.root.appendingPathComponent("packs")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: packs.path).first { $0.hasSuffix(".pack") })
+        for ext in ["pack", "index"] {
+            try FileManager.default.copyItem(at: packs.appendingPathComponent(name).deletingPathExtension().appendingPathExtension(ext),
+                                             to: figure.appendingPathComponent("figX-part-1.\(ext)"))
+        }
+        let outputs = work.appendingPathComponent("outputs")
+        let first = try carry(outputs: outputs, inProgress: work.appendingPathComponent("in-progress"))
+        #expect(first.code == 0)
+        #expect(first.output.contains("carried 7 cache entries"), "\(first.output)")
+        let cache = TaskCache(root: outputs.appendingPathComponent("cache"))
+        for e in entries {
+            guard case .hit(let read) = cache.lookup(e.key, as: ToyEntry.self) else { Issue.record("entry \(e.spec.n) not carried"); continue }
+            #expect(read.result == e.result)
+        }
+        #expect(!cache.contains(try entry(8, 0).key))
+        // Again: the pack is there already, nothing is copied, no temporary file is left.
+        let second = try carry(outputs: outputs, inProgress: work.appendingPathComponent("in-progress"))
+        #expect(second.code == 0 && second.output.isEmpty, "\(second.output)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: outputs.appendingPathComponent("cache/packs").path)
+        #expect(files.sorted() == ["figX-part-1.index", "figX-part-1.pack"])
+        // An index without its pack is an error that names it.
+        try FileManager.default.removeItem(at: figure.appendingPathComponent("figX-part-1.pack"))
+        let broken = try carry(outputs: work.appendingPathComponent("other"), inProgress: work.appendingPathComponent("in-progress"))
+        #expect(broken.code == 1)
+        #expect(broken.output.contains("figX-part-1.index has no figX-part-1.pack"), "\(broken.output)")
+    }
+}
