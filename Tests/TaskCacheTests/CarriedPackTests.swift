@@ -56,6 +56,29 @@ import Testing
         #expect(second.code == 0 && second.output.isEmpty, "\(second.output)")
         let files = try FileManager.default.contentsOfDirectory(atPath: outputs.appendingPathComponent("cache/packs").path)
         #expect(files.sorted() == ["figX-part-1.index", "figX-part-1.pack"])
+        // gc merges the copy into the cache's own pack; carrying again copies nothing either (the cache's
+        // packs hold every entry), and the entries are still hits.
+        cache.collectGarbage(keeping: Set(entries.map(\.key)))
+        let third = try carry(outputs: outputs, inProgress: work.appendingPathComponent("in-progress"))
+        #expect(third.code == 0 && third.output.isEmpty, "\(third.output)")
+        let merged = try FileManager.default.contentsOfDirectory(atPath: outputs.appendingPathComponent("cache/packs").path)
+        #expect(merged.count == 2 && !merged.contains { $0.hasPrefix("figX-part-1") }, "\(merged)")
+        let reopened = TaskCache(root: outputs.appendingPathComponent("cache"))
+        for e in entries { #expect(reopened.contains(e.key)) }
+        // A pack with one entry the cache lacks is copied again.
+        let extra = try entry(9, 4)
+        try source.store(extra)
+        source.collectGarbage(keeping: Set((entries + [extra]).map(\.key)))
+        let larger = try #require(try FileManager.default.contentsOfDirectory(atPath: packs.path).first { $0.hasSuffix(".pack") })
+        for ext in ["pack", "index"] {
+            try FileManager.default.copyItem(at: packs.appendingPathComponent(larger).deletingPathExtension().appendingPathExtension(ext),
+                                             to: figure.appendingPathComponent("figX-part-2.\(ext)"))
+        }
+        let fourth = try carry(outputs: outputs, inProgress: work.appendingPathComponent("in-progress"))
+        #expect(fourth.code == 0 && fourth.output.contains("carried 8 cache entries"), "\(fourth.output)")
+        #expect(TaskCache(root: outputs.appendingPathComponent("cache")).contains(extra.key))
+        try FileManager.default.removeItem(at: figure.appendingPathComponent("figX-part-2.pack"))
+        try FileManager.default.removeItem(at: figure.appendingPathComponent("figX-part-2.index"))
         // An index without its pack is an error that names it.
         try FileManager.default.removeItem(at: figure.appendingPathComponent("figX-part-1.pack"))
         let broken = try carry(outputs: work.appendingPathComponent("other"), inProgress: work.appendingPathComponent("in-progress"))
