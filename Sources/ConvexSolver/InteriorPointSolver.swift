@@ -40,7 +40,12 @@ public struct InteriorPointSolver: Sendable {
             result = state.result(status: status, program: program)
         case .abandoned(let spent):
             let (state, status) = IterationState.solve(prog, settings: settings)
-            result = state.result(status: status, program: program)
+            if status == .maxIterations || status == .numericalError, state.meetsTolerances(settings.acceptableTolerance) {
+                result = state.result(status: .solved, program: program)
+                result.acceptedAfter = status
+            } else {
+                result = state.result(status: status, program: program)
+            }
             result.iterations += spent
         }
         if result.status != .solved, program.zeroRowWithNonzeroLabel != nil { result.status = .primalInfeasible }
@@ -271,6 +276,7 @@ struct IterationState {
         let rtau = kappa + cx + by + hz + xpx / tau
         let residuals = EmbeddingResiduals(rx: rx, ry: ry, rz: rz, rtau: rtau, px: px, xpx: xpx)
         guard rx.allSatisfy(\.isFinite), ry.allSatisfy(\.isFinite), rz.allSatisfy(\.isFinite), rtau.isFinite else {
+            metrics = Metrics()   // no measurement of this point: it meets no tolerance
             return (.numericalError, residuals)
         }
         // Stopping tests on (x, y, z, s)/τ.
@@ -287,17 +293,14 @@ struct IterationState {
         metrics.dualCost = -(by + hz) / tau - half
         let sz = dot(s, z) / (tau * tau)
         metrics.gap = max(abs(metrics.primalCost - metrics.dualCost), sz)
-        let gapRel = metrics.gap / max(1, min(abs(metrics.primalCost), abs(metrics.dualCost)))
-        let feasible = metrics.primalResidual <= settings.feasibilityTolerance * (1 + bNorm)
-            && metrics.coneResidual <= settings.feasibilityTolerance * (1 + hNorm)
-            && metrics.dualResidual <= settings.feasibilityTolerance * (1 + cNorm)
         if settings.verbose {
             let line = String(format: "%3d pcost %+.10e dcost %+.10e gap %.2e pres %.2e cres %.2e dres %.2e tau %.2e kappa %.2e\n",
                               iterations, metrics.primalCost, metrics.dualCost, metrics.gap, metrics.primalResidual,
                               metrics.coneResidual, metrics.dualResidual, tau, kappa)
             FileHandle.standardError.write(line.data(using: .utf8)!)
         }
-        if feasible && (metrics.gap <= settings.gapToleranceAbsolute || gapRel <= settings.gapToleranceRelative) {
+        if meetsTolerances(feasibility: settings.feasibilityTolerance, gapAbsolute: settings.gapToleranceAbsolute,
+                           gapRelative: settings.gapToleranceRelative) {
             return (.solved, residuals)
         }
         if by + hz < 0 {
@@ -315,6 +318,22 @@ struct IterationState {
         }
         if iterations >= settings.maxIterations { return (.maxIterations, residuals) }
         return (nil, residuals)
+    }
+
+    /// Whether the point last measured by `evaluate` passes its stopping tests for `.solved` with these
+    /// tolerances: primal, cone and dual residuals relative to `1 + ‖b‖`, `1 + ‖h‖`, `1 + ‖c‖`; the gap
+    /// absolute or relative to `max(1, min(|primal|, |dual|))`.
+    func meetsTolerances(feasibility: Double, gapAbsolute: Double, gapRelative: Double) -> Bool {
+        let gapRel = metrics.gap / max(1, min(abs(metrics.primalCost), abs(metrics.dualCost)))
+        return metrics.primalResidual <= feasibility * (1 + Vector.norm(prog.b))
+            && metrics.coneResidual <= feasibility * (1 + Vector.norm(prog.h))
+            && metrics.dualResidual <= feasibility * (1 + Vector.norm(prog.c))
+            && (metrics.gap <= gapAbsolute || gapRel <= gapRelative)
+    }
+
+    /// `meetsTolerances` with one tolerance for all three tests.
+    func meetsTolerances(_ tolerance: Double) -> Bool {
+        meetsTolerances(feasibility: tolerance, gapAbsolute: tolerance, gapRelative: tolerance)
     }
 
     /// The result in the program's terms.

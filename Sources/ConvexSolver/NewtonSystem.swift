@@ -241,8 +241,7 @@ final class NewtonSystem: @unchecked Sendable {
             var maxDiag = 0.0
             for i in 0..<n { maxDiag = max(maxDiag, M[i + i * n]) }
             // Cholesky of M₀; when M is numerically singular (e.g. a row no pattern reaches), retry with
-            // a growing diagonal shift. Iterative refinement in `solve` corrects for the shift.
-            var shift = settings.schurRegularization * max(maxDiag, 1e-300)
+            // a growing diagonal shift (`GrowingDiagonalShift`).
             var copy = [Double](repeating: 0, count: n * n)
             for i in 0..<(n * n) { copy[i] = M[i] }
             if settings.verbose {
@@ -252,17 +251,11 @@ final class NewtonSystem: @unchecked Sendable {
                 }
             }
             if bigCount == 0 {
-                for i in 0..<n { M[i + i * n] += shift }
-                while true {
-                    do {
-                        try RawKernels.choleskyLower(n: n, a: M, lda: n)
-                        break
-                    } catch {
-                        shift = shift == 0 ? 1e-14 * max(maxDiag, 1e-300) : shift * 100
-                        if shift > 1e-4 * max(maxDiag, 1e-300) { throw error }
-                        for i in 0..<(n * n) { M[i] = copy[i] }
-                        for i in 0..<n { M[i + i * n] += shift }
-                    }
+                try GrowingDiagonalShift.factor(initial: settings.schurRegularization * max(maxDiag, 1e-300),
+                                                scale: maxDiag) { shift in
+                    for i in 0..<(n * n) { M[i] = copy[i] }
+                    for i in 0..<n { M[i + i * n] += shift }
+                    try RawKernels.choleskyLower(n: n, a: M, lda: n)
                 }
             }
         }
@@ -287,26 +280,18 @@ final class NewtonSystem: @unchecked Sendable {
         }
         var piv = [Int32](repeating: 0, count: na)
         // An exactly singular M₀ (e.g. a row no block reaches: all its entries are zero) stops the LDLᵀ at a
-        // zero pivot; as for the Cholesky above, retry with a growing shift of M₀'s diagonal, which iterative
-        // refinement corrects for.
+        // zero pivot; as for the Cholesky above, retry with a growing shift of M₀'s diagonal.
         var maxDiag = 0.0
         for i in 0..<n { maxDiag = max(maxDiag, m[i + i * n]) }
-        var shift = 0.0
-        while true {
+        augmented = try GrowingDiagonalShift.factor(scale: maxDiag) { shift in
             var trial = aug
             for i in 0..<n { trial[i + i * na] += shift }
-            do {
-                try trial.withUnsafeMutableBufferPointer { ap in
-                    try piv.withUnsafeMutableBufferPointer { pp in
-                        try RawKernels.symmetricIndefiniteFactor(n: na, a: ap.baseAddress!, lda: na, pivots: pp.baseAddress!)
-                    }
+            try trial.withUnsafeMutableBufferPointer { ap in
+                try piv.withUnsafeMutableBufferPointer { pp in
+                    try RawKernels.symmetricIndefiniteFactor(n: na, a: ap.baseAddress!, lda: na, pivots: pp.baseAddress!)
                 }
-                augmented = trial
-                break
-            } catch {
-                shift = shift == 0 ? 1e-14 * max(maxDiag, 1e-300) : shift * 100
-                if shift > 1e-4 * max(maxDiag, 1e-300) { throw error }
             }
+            return trial
         }
         augmentedPivots = piv
     }
@@ -527,10 +512,17 @@ final class NewtonSystem: @unchecked Sendable {
         let w1 = Array(scaling.wbar[(blk.soc + 1)..<(blk.soc + 1 + r)])
         let w1sq = w1.reduce(0) { $0 + $1 * $1 }
         let gamma = 2 / e2 / (1 + 2 * w1sq)
-        var factor = cmat
-        for j in 0..<r { factor[j + j * r] += 1 / e2 }
-        try factor.withUnsafeMutableBufferPointer { hp in
-            try RawKernels.choleskyLower(n: r, a: hp.baseAddress!, lda: r)
+        // S₀ is positive definite, but near the optimum its scalings span so many orders of magnitude that
+        // its Cholesky can fail numerically (normalized approx at n = d): retry with a growing shift.
+        var maxDiag = 0.0
+        for j in 0..<r { maxDiag = max(maxDiag, cmat[j + j * r] + 1 / e2) }
+        let factor = try GrowingDiagonalShift.factor(scale: maxDiag) { shift in
+            var trial = cmat
+            for j in 0..<r { trial[j + j * r] += 1 / e2 + shift }
+            try trial.withUnsafeMutableBufferPointer { hp in
+                try RawKernels.choleskyLower(n: r, a: hp.baseAddress!, lda: r)
+            }
+            return trial
         }
         // S₀⁻¹ explicitly: applying it later is one product, with no triangular solves.
         // S₀⁻¹ = L⁻ᵀL⁻¹ = X Xᵀ with X = L⁻ᵀ from one Level-3 solve against the identity, then one syrk:

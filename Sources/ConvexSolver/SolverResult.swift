@@ -47,6 +47,9 @@ public struct SolverResult: Sendable {
     public var seconds: Double
     /// Sizes of the internal conic form: variables, linear cone rows, second-order cones.
     public var size: ProblemSize
+    /// nil when the tolerances were met. `.maxIterations` or `.numericalError` when the solve stopped that way
+    /// but its last point met `SolverSettings.acceptableTolerance`, so `status` is `.solved` (see `residuals`).
+    public var acceptedAfter: SolverStatus? = nil
 }
 
 /// Sizes of the conic program actually solved.

@@ -10,9 +10,19 @@ public struct SolverSettings: Sendable, Equatable {
     public var gapToleranceRelative: Double = 1e-9
     /// Tolerance of the infeasibility certificates (normalised Farkas residual). Default 1e−9.
     public var infeasibilityTolerance: Double = 1e-9
-    /// Iteration limit of each interior-point solve (on a working set: of each round, and of the direct solve
-    /// when the rounds give up). Default 100.
-    public var maxIterations: Int = 100
+    /// When the final interior-point solve stops short of the tolerances above — at its iteration limit, or
+    /// because the iterations stalled (a step collapsed, or the Newton system or the scaling could not be
+    /// computed) — its last point still counts as `.solved` if it meets this looser tolerance in the same
+    /// three tests (feasibility relative to `1 + ‖b‖` and `1 + ‖c‖`; gap absolute or relative). Default 1e−8,
+    /// Clarabel's own tolerances for "solved". Near the optimum of dense noisy approx programs (normalized,
+    /// n ≥ 2d) round-off in the Newton system stalls the gap at 2–8e−9 relative, short of 1e−9. The result
+    /// says when this happened (`SolverResult.acceptedAfter`). Subproblems of a working set never use it: they
+    /// fall back to the direct solve. Set it to 0 to require the tolerances above.
+    public var acceptableTolerance: Double = 1e-8
+    /// Iteration limit of each interior-point solve: of the direct solve, and of each round on a working set
+    /// (there at most `WorkingSetSolve.roundIterationLimit`, after which the direct solve follows). Default 200,
+    /// Clarabel's: dense noisy approx programs (normalized, n ≥ 2d) converge slowly, some taking 100–130.
+    public var maxIterations: Int = 200
     /// Fraction of the distance to the cone boundary a step may travel. Default 0.99.
     public var stepFraction: Double = 0.99
     /// Iterative-refinement steps allowed per Newton solve. Default 6.

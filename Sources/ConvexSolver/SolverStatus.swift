@@ -3,7 +3,8 @@
 /// Only `.solved` means the returned blocks are an optimal solution to the requested tolerances;
 /// every other status must be reported as such by callers, never as a result.
 public enum SolverStatus: String, Codable, Sendable, CaseIterable {
-    /// Primal and dual feasibility and the duality gap are within the tolerances.
+    /// Primal and dual feasibility and the duality gap are within the tolerances (or, when the final solve hit
+    /// its iteration limit or stalled, within `SolverSettings.acceptableTolerance`: `SolverResult.acceptedAfter`).
     case solved
     /// A certificate (Farkas ray) proves that no weights reproduce `y` under the constraints.
     case primalInfeasible

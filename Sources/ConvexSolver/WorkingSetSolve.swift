@@ -38,6 +38,9 @@ struct WorkingSetSolve {
     static let denseFraction = 0.75
     /// At most this many rounds (subproblem solves).
     static let maxRounds = 8
+    /// A round's iteration limit (or `SolverSettings.maxIterations` when lower): a subproblem that has not
+    /// converged by then is given up for the direct solve, which has the whole limit.
+    static let roundIterationLimit = 100
 
     /// How the working-set solve ended.
     enum Outcome {
@@ -70,9 +73,11 @@ struct WorkingSetSolve {
         for round in 1...Self.maxRounds {
             if 2 * kept.count > patternCount { break }
             kept.sort()
-            // Each interior-point solve (a round, or the direct solve after them) has the whole iteration limit,
-            // so that the working set never turns a program a direct solve finishes into `maxIterations`.
-            let (state, status) = IterationState.solve(ProgramBlocks(restricting: prog, to: kept), settings: settings)
+            // Each round has its own iteration limit, and the direct solve after them the whole one, so that the
+            // working set never turns a program a direct solve finishes into `maxIterations`.
+            var roundSettings = settings
+            roundSettings.maxIterations = min(settings.maxIterations, Self.roundIterationLimit)
+            let (state, status) = IterationState.solve(ProgramBlocks(restricting: prog, to: kept), settings: roundSettings)
             spent += state.iterations
             guard status == .solved || status == .primalInfeasible else {
                 if settings.verbose {

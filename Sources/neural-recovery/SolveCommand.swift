@@ -18,11 +18,14 @@ struct SolveCommand: ParsableCommand {
 
         Prints the status (solved, primalInfeasible, dualInfeasible, maxIterations, numericalError), \
         the objective, the iteration count, the residuals and the wall-clock seconds. A status other \
-        than `solved` means the weights are not an optimal solution. With a reference value in the file, \
-        the relative difference to it is printed too.
+        than `solved` means the weights are not an optimal solution. When the solve stopped at its iteration \
+        limit or stalled but its last point meets --acceptable-tolerance, the status is `solved` and says so: \
+        "solved (stopped at maxIterations, within the acceptable tolerance 1e-08)". With a reference value in \
+        the file, the relative difference to it is printed too.
 
-        --json OUT writes {status, objective, dual_objective, equality_dual, iterations, seconds, \
-        residuals, size, solution} (equality_dual: the multipliers λ of the n equality rows, for the \
+        --json OUT writes {status, accepted_after, objective, dual_objective, equality_dual, iterations, \
+        seconds, residuals, size, solution} (accepted_after, present only when the point was accepted \
+        at --acceptable-tolerance: the stop, maxIterations or numericalError; equality_dual: the multipliers λ of the n equality rows, for the \
         Lagrangian objective − λᵀ(fit − y), so relaxed has Aᵢᵀλ = wᵢ/‖wᵢ‖ where wᵢ ≠ 0 and approx \
         λ = 2(y − fit); solution: w0 for skip; u and v per pattern for exact/approx, w for relaxed; for \
         normalized also the maps Tᵢ = VᵢΣᵢ⁻¹, column-major) atomically (temp file + rename).
@@ -53,6 +56,11 @@ struct SolveCommand: ParsableCommand {
 
     @Option(name: .long, help: "Feasibility and duality-gap tolerance (relative; default 1e-9).")
     var tolerance: Double?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Tolerance a point must meet to count as solved when the solve stops at its iteration limit or stalls (default 1e-8; 0: never).",
+        discussion: "Same three tests as --tolerance. Near the optimum of dense noisy approx programs round-off stalls the gap at a few 1e-9."))
+    var acceptableTolerance: Double = SolverSettings().acceptableTolerance
 
     @Flag(name: .long, help: "Print one line per interior-point iteration to standard error.")
     var verbose = false
@@ -86,6 +94,10 @@ struct SolveCommand: ParsableCommand {
         settings.maxIterations = maxIterations
         settings.verbose = verbose
         settings.workingSet = !noWorkingSet
+        guard acceptableTolerance >= 0, acceptableTolerance < 1 else {
+            throw failWithInputError("--acceptable-tolerance must be in [0, 1) (got \(acceptableTolerance))")
+        }
+        settings.acceptableTolerance = acceptableTolerance
         if let tolerance {
             guard tolerance > 0, tolerance < 1 else { throw failWithInputError("--tolerance must be in (0, 1) (got \(tolerance))") }
             settings.feasibilityTolerance = tolerance
@@ -96,7 +108,10 @@ struct SolveCommand: ParsableCommand {
 
         print("instance     \(instance)")
         print("program      \(problem.model.rawValue)/\(problem.formulation.rawValue)  n = \(problem.n)  d = \(problem.d)  patterns = \(problem.patterns.count)")
-        print("status       \(result.status.rawValue)")
+        let accepted = result.acceptedAfter.map {
+            "  (stopped at \($0.rawValue), within the acceptable tolerance \(String(format: "%.0e", settings.acceptableTolerance)))"
+        } ?? ""
+        print("status       \(result.status.rawValue)\(accepted)")
         print("objective    \(result.objective)")
         if let ref = problem.reference?.objective {
             let rel = abs(result.objective - ref) / max(abs(ref), 1e-300)
@@ -128,6 +143,7 @@ struct SolveReport: Codable {
         var first_layer_maps: [[Double]]?
     }
     var status: String
+    var accepted_after: String?
     var objective: Double
     var dual_objective: Double
     var equality_dual: [Double]
@@ -139,6 +155,7 @@ struct SolveReport: Codable {
 
     init(_ r: SolverResult) {
         status = r.status.rawValue
+        accepted_after = r.acceptedAfter?.rawValue
         objective = r.objective
         dual_objective = r.dualObjective
         equality_dual = r.equalityDual

@@ -23,7 +23,8 @@ struct StatusCommand: ParsableCommand {
             let name = figure.manifest.name
             let digests = figure.digests
             if upToDate {
-                print("\(name): complete (\(digests.count) cells cached, figure up to date)")
+                // By its render stamp: the cache may hold none of these cells (a fresh clone's committed figures).
+                print("\(name): complete (figure up to date with its \(digests.count) cell samples)")
                 continue
             }
             var reasons: [String: Int] = [:]

@@ -46,6 +46,42 @@ import Testing
         let result = try InteriorPointSolver(settings: settings).solve(program)
         #expect(result.status == .maxIterations)
         #expect(result.iterations == 2)
+        #expect(result.acceptedAfter == nil)
+    }
+
+    /// A solve that cannot meet its tolerances (0 here: never) stops at its iteration limit or when its steps
+    /// collapse; its last point counts as solved when it meets `acceptableTolerance`, and the result says after
+    /// which stop. Its objective is the one a normal solve finds. With `acceptableTolerance = 0` the stop is the
+    /// status.
+    @Test(arguments: [(LearnedModel.skip, Formulation.exact), (.normalized, .approx), (.plain, .relaxed)])
+    func stalledSolveIsAcceptedWithinTheAcceptableTolerance(_ model: LearnedModel, _ formulation: Formulation) throws {
+        var rng = TestRandom(seed: 15)
+        let X = rng.matrix(24, 4, scale: 1 / 24.0.squareRoot())
+        let planted = [1.0, -1, 0.5, 0]
+        let y = X.times(planted).map { max($0, 0) + 0.05 * rng.gaussian() }
+        let program = try GroupNormProgram(model: model, formulation: formulation, X: X, y: y,
+                                           patterns: rng.patterns(X, count: 24))
+        let normal = try InteriorPointSolver().solve(program)
+        #expect(normal.status == .solved)
+        #expect(normal.acceptedAfter == nil)
+
+        var settings = SolverSettings()
+        settings.feasibilityTolerance = 0
+        settings.gapToleranceAbsolute = 0
+        settings.gapToleranceRelative = 0
+        settings.maxIterations = 60
+        let accepted = try InteriorPointSolver(settings: settings).solve(program)
+        #expect(accepted.status == .solved)
+        let stop = try #require(accepted.acceptedAfter)
+        #expect(stop == .maxIterations || stop == .numericalError)
+        #expect(abs(accepted.objective - normal.objective) <= 1e-7 * max(1, abs(normal.objective)),
+                "\(accepted.objective) vs \(normal.objective)")
+        #expect(accepted.residuals.gap <= 1e-8 * max(1, abs(normal.objective / (formulation == .approx ? program.beta : 1))))
+
+        settings.acceptableTolerance = 0
+        let strict = try InteriorPointSolver(settings: settings).solve(program)
+        #expect(strict.status == stop, "\(strict.status)")
+        #expect(strict.acceptedAfter == nil)
     }
 
     /// `dualInfeasible` (unbounded objective) cannot happen: every program's objective is a sum of
