@@ -25,8 +25,8 @@ struct SolveCommand: ParsableCommand {
 
         --json OUT writes {status, accepted_after, objective, dual_objective, equality_dual, iterations, \
         seconds, residuals, size, solution} (accepted_after, present only when the point was accepted \
-        at --acceptable-tolerance: the stop, maxIterations or numericalError; equality_dual: the multipliers λ of the n equality rows, for the \
-        Lagrangian objective − λᵀ(fit − y), so relaxed has Aᵢᵀλ = wᵢ/‖wᵢ‖ where wᵢ ≠ 0 and approx \
+        at --acceptable-tolerance: the stop, maxIterations or numericalError; equality_dual: the \
+        multipliers λ of the n equality rows, for the Lagrangian objective − λᵀ(fit − y), so relaxed has Aᵢᵀλ = wᵢ/‖wᵢ‖ where wᵢ ≠ 0 and approx \
         λ = 2(y − fit); solution: w0 for skip; u and v per pattern for exact/approx, w for relaxed; for \
         normalized also the maps Tᵢ = VᵢΣᵢ⁻¹, column-major) atomically (temp file + rename).
 
