@@ -88,10 +88,11 @@ final class EntryPacks: @unchecked Sendable {
     var digests: [TaskDigest] { packs.flatMap { pack in (0..<pack.count).map { pack.record($0).digest } } }
 
     /// Writes one pack holding `entries` (key → the entry's verified bytes, supplied one at a time
-    /// by `bytes`) and returns its URL; the pack's index is written last.
-    func write(_ digests: [TaskDigest], bytes: (TaskDigest) -> Data?) throws -> URL? {
+    /// by `bytes`; a key without bytes is left out) and returns its URL, or nil when no entry had bytes.
+    /// The pack is `name` (default: a fresh unique name); its index is written last.
+    func write(_ digests: [TaskDigest], name: String? = nil, bytes: (TaskDigest) -> Data?) throws -> URL? {
         let sorted = Array(Set(digests)).sorted()
-        let name = "pack-\(Int(Date().timeIntervalSince1970))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let name = name ?? "pack-\(Int(Date().timeIntervalSince1970))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let packURL = folder.appendingPathComponent("\(name).pack")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temp = folder.appendingPathComponent(".\(name).pack.tmp")

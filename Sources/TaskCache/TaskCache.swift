@@ -196,6 +196,33 @@ public struct TaskCache: Sendable {
         return keys
     }
 
+    /// Copies the entries of `keys` that this cache holds whole (each verified, as on reading) into a
+    /// new pack `name` under `folder`, outside the cache (e.g. a figure's folder under
+    /// `outputs/in-progress/`, from where `tools/carry-packs.sh` brings it into another cache).
+    /// Written like the cache's own packs (temporary file, fsync, rename; the index last); an
+    /// existing pack of that name is refused. Returns how many entries the pack holds (0: none was
+    /// held whole, and nothing is written).
+    public func exportPack(_ keys: [String], to folder: URL, name: String) throws -> Int {
+        let target = EntryPacks(folder: folder)
+        guard !FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(name).pack").path),
+              !FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(name).index").path) else {
+            throw CocoaError(.fileWriteFileExists, userInfo: [NSFilePathErrorKey: folder.appendingPathComponent("\(name).pack").path])
+        }
+        var count = 0
+        _ = try target.write(keys.compactMap(TaskDigest.init(hex:)), name: name) { digest in
+            let key = digest.hex
+            guard let data = entryData(key), Self.isWholeEntry(data, key: key) else { return nil }
+            count += 1
+            return data
+        }
+        return count
+    }
+
+    /// The keys held by the packs (with a complete index) directly under `folder`.
+    public static func packedKeys(in folder: URL) -> Set<String> {
+        Set(EntryPacks(folder: folder).digests.map(\.hex))
+    }
+
     /// Removes every entry whose key is not in `keep`, stale latest pointers and temporary files
     /// older than an hour (left by a killed writer), and packs the entries it keeps: they move from
     /// their own files and older packs into one new pack (each checked whole first; a damaged one is

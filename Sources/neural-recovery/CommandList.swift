@@ -9,6 +9,7 @@ let commandList: [ParsableCommand.Type] = [
     RenderCommand.self,
     VerifyCommand.self,
     GCCommand.self,
+    CarryCommand.self,
     SlurmCommand.self,
     SlurmReportCommand.self,
     CellCommand.self,

@@ -148,6 +148,59 @@ func executedCount(_ output: String) -> Int? {
         #expect(executedCount(again.stdout) == 0 && again.stdout.contains("rendered 1 figure"), "\(again.stdout) \(again.stderr)")
     }
 
+    /// A figure computed over several sittings: each sitting's new samples are packed under
+    /// in-progress/<figure>/ by `carry`, and a fresh outputs folder given those packs
+    /// (tools/carry-packs.sh, as `make figures` does) computes only what is still missing.
+    @Test func carryPacksEachSittingsNewSamples() throws {
+        let w = try Workspace()
+        defer { w.remove() }
+        let m = try w.write("cond.yaml", conditionManifest)
+        let inProgress = w.root.appendingPathComponent("in-progress").path
+        let folder = w.root.appendingPathComponent("in-progress/cond")
+        func carry(_ outputs: String) throws -> ToolRunner.Result {
+            try ToolRunner.run(["carry", m, "--outputs", outputs, "--in-progress", inProgress])
+        }
+        // Sitting 1: a third of the samples.
+        #expect(try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet", "--shard", "1/3"]).status == 0)
+        let first = w.entries().count
+        #expect(first > 0 && first < 18)
+        let one = try carry(w.outputs)
+        #expect(one.status == 0 && one.stdout.contains("cond: carried \(first) cell samples into \(folder.path)/cond-part-1.pack; "
+                                                      + "\(first) of 18 carried in all, \(18 - first) still to compute"),
+                "\(one.stdout) \(one.stderr)")
+        let again = try carry(w.outputs)
+        #expect(again.status == 0 && again.stdout.contains("nothing new to carry (\(first) of 18"), "\(again.stdout)")
+        // Sitting 2: another third; only its samples go into part 2.
+        #expect(try ToolRunner.run(["run", m, "--outputs", w.outputs, "--quiet", "--shard", "2/3"]).status == 0)
+        let second = w.entries().count
+        #expect(second > first && second < 18)
+        let two = try carry(w.outputs)
+        #expect(two.status == 0 && two.stdout.contains("carried \(second - first) cell samples into \(folder.path)/cond-part-2.pack; "
+                                                      + "\(second) of 18 carried in all"), "\(two.stdout) \(two.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(files == ["cond-part-1.index", "cond-part-1.pack", "cond-part-2.index", "cond-part-2.pack"], "\(files)")
+        // Sitting 3, on a fresh outputs folder: the carried packs join its cache and only the rest runs.
+        let fresh = w.root.appendingPathComponent("fresh").path
+        let script = ToolRunner.packageRoot.appendingPathComponent("tools/carry-packs.sh").path
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/bin/bash")
+        copy.arguments = [script, fresh, inProgress]
+        copy.standardOutput = FileHandle.nullDevice
+        try copy.run()
+        copy.waitUntilExit()
+        #expect(copy.terminationStatus == 0)
+        let rest = try ToolRunner.run(["run", m, "--outputs", fresh, "--quiet"])
+        #expect(rest.status == 0 && executedCount(rest.stdout) == 18 - second, "\(rest.stdout) \(rest.stderr)")
+        // Complete: nothing is packed, and the message says what to do instead.
+        let done = try carry(fresh)
+        #expect(done.status == 0 && done.stdout.contains("cond: complete (18 cell samples in the cache): nothing carried")
+                && done.stdout.contains("remove \(folder.path)"), "\(done.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 4)
+        // Without a manifest: an input error (carrying every figure of experiments/ is never meant).
+        let bare = try ToolRunner.run(["carry", "--outputs", w.outputs])
+        #expect(bare.status == 2 && bare.stderr.contains("name the manifests of the figures to carry"), "\(bare.stderr)")
+    }
+
     @Test func verifyRecomputesAndNamesTheSamplesThatDiffer() throws {
         let w = try Workspace()
         defer { w.remove() }

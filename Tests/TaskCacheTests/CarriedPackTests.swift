@@ -85,4 +85,43 @@ import Testing
         #expect(broken.code == 1)
         #expect(broken.output.contains("figX-part-1.index has no figX-part-1.pack"), "\(broken.output)")
     }
+
+    /// `exportPack` (behind `neural-recovery carry`): whole entries only, packed under the name given,
+    /// readable by another cache; a name already taken is refused.
+    @Test func exportedPackHoldsTheWholeEntriesAsked() throws {
+        let cache = try temporaryCache()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nr-export-\(UUID().uuidString)/figY")
+        defer {
+            try? FileManager.default.removeItem(at: cache.root)
+            try? FileManager.default.removeItem(at: folder.deletingLastPathComponent())
+        }
+        let entries = try (0..<5).map { try entry($0, Double($0) + 0.5) }
+        for e in entries { try cache.store(e) }
+        // One of them damaged on disk, one not asked for, one asked for but never computed.
+        let damaged = cache.root.appendingPathComponent("entries/\(entries[1].key.prefix(2))/\(entries[1].key).entry")
+        try Data("garbage".utf8).write(to: damaged)
+        let asked = entries.prefix(4).map(\.key) + [try entry(9, 0).key]
+        #expect(try cache.exportPack(asked, to: folder, name: "figY-part-1") == 3)
+        #expect(TaskCache.packedKeys(in: folder) == Set([entries[0], entries[2], entries[3]].map(\.key)))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["figY-part-1.index", "figY-part-1.pack"])
+        // Another cache given the pack reads the entries, verified.
+        let other = try temporaryCache()
+        defer { try? FileManager.default.removeItem(at: other.root) }
+        let packs = other.root.appendingPathComponent("packs")
+        try FileManager.default.createDirectory(at: packs, withIntermediateDirectories: true)
+        for ext in ["pack", "index"] {
+            try FileManager.default.copyItem(at: folder.appendingPathComponent("figY-part-1.\(ext)"), to: packs.appendingPathComponent("figY-part-1.\(ext)"))
+        }
+        let reader = TaskCache(root: other.root)
+        for e in [entries[0], entries[2], entries[3]] {
+            guard case .hit(let read) = reader.lookup(e.key, as: ToyEntry.self) else { Issue.record("entry \(e.spec.n) not exported"); continue }
+            #expect(read.result == e.result)
+        }
+        #expect(!reader.contains(entries[1].key) && !reader.contains(entries[4].key))
+        // The same name again is refused and leaves the pack as it was; nothing held whole writes nothing.
+        #expect(throws: (any Error).self) { try cache.exportPack([entries[4].key], to: folder, name: "figY-part-1") }
+        #expect(TaskCache.packedKeys(in: folder).count == 3)
+        #expect(try cache.exportPack([entries[1].key], to: folder, name: "figY-part-2") == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 2)
+    }
 }
