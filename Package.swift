@@ -17,6 +17,8 @@ let package = Package(
         .systemLibrary(name: "CLapack", path: "Sources/CLapack"),
         // System library: GLPK's simplex (Debian's libglpk-dev), for the all-ones reachability LP.
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
+        // OpenBLAS's kernel, chosen when its CPU detection falls back to generic kernels (the tools' first step).
+        .target(name: "BLASKernel", dependencies: ["CLapack"]),
         // Dense column-major matrices and thin wrappers over BLAS-3 and LAPACK.
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         // Names shared by every layer: learned/planted model, formulation.
@@ -54,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "neural-recovery",
             dependencies: [
-                "CellData", "InstanceFormat", "LinearAlgebra", "ModelKinds", "RandomStreams", "ConvexSolver",
+                "BLASKernel", "CellData", "InstanceFormat", "LinearAlgebra", "ModelKinds", "RandomStreams", "ConvexSolver",
                 "CellEvaluation", "TaskCache", "CodeFingerprint", "Manifest", "Planning", "Execution", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -63,11 +65,12 @@ let package = Package(
         .executableTarget(
             name: "neural-recovery-bench",
             dependencies: [
-                "CellData", "InstanceFormat", "LinearAlgebra", "ModelKinds", "RandomStreams", "ConvexSolver", "Training",
-                "CellEvaluation", "CodeFingerprint", "Manifest", "Planning", "Pipeline",
+                "BLASKernel", "CellData", "InstanceFormat", "LinearAlgebra", "ModelKinds", "RandomStreams", "ConvexSolver",
+                "Training", "CellEvaluation", "CodeFingerprint", "Manifest", "Planning", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "BLASKernelTests", dependencies: ["BLASKernel"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RandomStreamsTests", dependencies: ["RandomStreams"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CellDataTests", dependencies: ["CellData", "LinearAlgebra", "RandomStreams", "ModelKinds"],
@@ -80,7 +83,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Planning", "Execution", "Manifest", "TaskCache", "CellEvaluation", "CodeFingerprint", "Render"]),
         .testTarget(name: "TaskCacheTests", dependencies: ["TaskCache"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["InstanceFormat", "CellData", "ModelKinds"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["BLASKernel", "InstanceFormat", "CellData", "ModelKinds"]),
         .testTarget(name: "ManifestTests", dependencies: ["Manifest"]),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BLASKernel
 
 /// `neural-recovery-bench`: timing runs for `make bench`. Not a test: it measures, it does not assert.
 @main
@@ -8,4 +9,10 @@ struct Bench: ParsableCommand {
         abstract: "Benchmarks of the solver and the trainer (used by `make bench`).",
         subcommands: benchList
     )
+
+    /// Starts the benchmarks with the OpenBLAS kernels `neural-recovery` itself would run (`BLASKernelChoice`).
+    static func main() {
+        BLASKernelChoice.restartWithBetterKernelIfNeeded()
+        main(nil)
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BLASKernel
 import Pipeline
 
 /// The `neural-recovery` command: phase-transition experiments of
@@ -27,4 +28,10 @@ struct NeuralRecovery: ParsableCommand {
         version: version,
         subcommands: commandList
     )
+
+    /// Starts the tool; first makes sure OpenBLAS runs kernels this CPU has (`BLASKernelChoice`).
+    static func main() {
+        BLASKernelChoice.restartWithBetterKernelIfNeeded()
+        main(nil)
+    }
 }

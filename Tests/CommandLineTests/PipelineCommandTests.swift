@@ -32,6 +32,7 @@ struct Workspace {
         let process = Process()
         process.executableURL = ToolRunner.executable
         process.arguments = ["run", manifest, "--outputs", outputs, "--quiet", "--jobs", "\(jobs)"]
+        process.environment = ToolRunner.sameKernelEnvironment
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()

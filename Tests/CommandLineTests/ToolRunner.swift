@@ -1,3 +1,4 @@
+import BLASKernel
 import Foundation
 
 /// Runs the built `neural-recovery` executable (it sits next to the test bundle in the build folder).
@@ -22,12 +23,23 @@ struct ToolRunner {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Runs the tool with `arguments`, in `directory` (default: the test's own working directory).
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// This process's environment, with `OPENBLAS_CORETYPE` set to the kernel this process's OpenBLAS
+    /// runs: the tool then computes with the same kernel as the test comparing with it (the tool would
+    /// otherwise pick a better one than a generic fallback, see `BLASKernelChoice`, and round differently).
+    static var sameKernelEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if environment["OPENBLAS_CORETYPE"] == nil { environment["OPENBLAS_CORETYPE"] = BLASKernelChoice.loadedKernel }
+        return environment
+    }
+
+    /// Runs the tool with `arguments`, in `directory` (default: the test's own working directory),
+    /// with `environment` (default: `sameKernelEnvironment`).
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        process.environment = environment ?? sameKernelEnvironment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
