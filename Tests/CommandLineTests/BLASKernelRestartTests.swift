@@ -1,3 +1,4 @@
+import BLASKernel
 import Foundation
 import Testing
 
@@ -18,10 +19,8 @@ import Testing
     }
 
     static var cpuHasAVX2: Bool {
-        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
-        let set = Set(flags.split(separator: " ").map(String.init))
-        return set.contains("avx2") && set.contains("fma")
+        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
+        return BLASKernelChoice.cpuFlags(cpuinfo: cpuinfo).isSuperset(of: ["avx2", "fma"])
     }
 
     @Test func theToolNeverRunsTheGenericKernelsOnACPUWithAVX2() throws {
