@@ -64,6 +64,7 @@ public enum BLASKernelChoice {
         argv.append(nil)
         execv("/proc/self/exe", &argv)
         let reason = String(cString: strerror(errno))
+        argv.forEach { free($0) }
         let note = "note: OpenBLAS runs its generic Prescott kernels on this CPU; restarting with OPENBLAS_CORETYPE=\(kernel) failed (\(reason)), continuing slower\n"
         FileHandle.standardError.write(Data(note.utf8))
         unsetenv("OPENBLAS_CORETYPE")
